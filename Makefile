@@ -1,0 +1,32 @@
+# The two commands a new user needs: `make run` and `make test`. See README.md.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST_PORT := 127.0.0.1:$(or $(PORT),8000)
+
+.PHONY: run test serve lint screenshots
+
+# The virtualenv is rebuilt when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+run: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_seed
+	$(PY) manage.py runserver $(HOST_PORT)
+
+test: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Production mode: DEBUG off, settings from the environment (DATABASE_URL, DJANGO_SECRET_KEY, ...).
+serve: $(VENV)/.installed
+	DJANGO_DEBUG=false $(PY) manage.py check --deploy --fail-level WARNING
+	DJANGO_DEBUG=false $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=false $(PY) manage.py collectstatic --noinput
+	DJANGO_DEBUG=false $(VENV)/bin/gunicorn library.wsgi --bind $(HOST_PORT) --workers $(or $(WEB_CONCURRENCY),4)

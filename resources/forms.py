@@ -1,0 +1,66 @@
+"""
+GET forms for the public pages. Views read `cleaned_data` only, so a malformed parameter is
+normalised or ignored here and never reaches the ORM.
+"""
+
+from django import forms
+from django.utils.text import slugify
+
+from .models import Resource
+
+MAX_TOPIC_FILTERS = 5
+
+
+class SlugListField(forms.Field):
+    """A repeatable parameter (?topic=a&topic=b): valid-looking slugs kept, the rest dropped."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        if not value:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        slugs = []
+        for item in value:
+            slug = str(item)[:100]
+            if slug and slug == slugify(slug) and slug not in slugs:
+                slugs.append(slug)
+        return slugs[:MAX_TOPIC_FILTERS]
+
+
+def lenient_choice(data, name, choices):
+    """The value of `name` if it is one of `choices`, else empty: unknown values are ignored."""
+    value = data.get(name, "")
+    return value if value in choices else ""
+
+
+class CatalogFilterForm(forms.Form):
+    kind = forms.CharField(required=False)
+    topic = SlugListField(required=False)
+    perspective = forms.CharField(required=False)
+    sort = forms.CharField(required=False)
+    page = forms.CharField(required=False)
+
+    SORTS = {"newest": ["-published_at", "-id"], "title": ["title", "id"]}
+
+    def clean_kind(self):
+        return lenient_choice(self.cleaned_data, "kind", Resource.Kind.values)
+
+    def clean_perspective(self):
+        return lenient_choice(self.cleaned_data, "perspective", Resource.Perspective.values)
+
+    def clean_sort(self):
+        return lenient_choice(self.cleaned_data, "sort", self.SORTS) or "newest"
+
+    def clean_page(self):
+        return clean_page_number(self.cleaned_data.get("page"))
+
+
+def clean_page_number(value):
+    """A page number: a positive integer, else 1. Pages past the end are a 404 in the view."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return 1
+    return number if number >= 1 else 1

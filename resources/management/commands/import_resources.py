@@ -1,0 +1,29 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from resources.imports import ImportFailed, import_lines
+
+
+class Command(BaseCommand):
+    help = "Import resources from a JSONL file, all or nothing (see README: import format)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="a .jsonl file, one resource a line")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="check and report, but write nothing"
+        )
+
+    def handle(self, *args, file, dry_run, **options):
+        try:
+            with open(file, encoding="utf-8") as lines:
+                result = import_lines(lines, dry_run=dry_run)
+        except OSError as error:
+            raise CommandError(f"Cannot read {file}: {error.strerror}") from None
+        except UnicodeDecodeError as error:
+            raise CommandError(f"{file} is not UTF-8 text ({error.reason}).") from None
+        except ImportFailed as failure:
+            for line, message in failure.errors:
+                self.stderr.write(f"{file}:{line}: {message}")
+            raise CommandError(
+                f"{len(failure.errors)} bad line(s) in {file}; nothing was imported."
+            ) from None
+        self.stdout.write(str(result))

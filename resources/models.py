@@ -1,0 +1,533 @@
+"""
+The library's catalog.
+
+Books, videos, articles and quotes share one table (`Resource`) with a `kind` column and the
+kind-specific columns left blank where they do not apply. Every list and every search is then
+one query with no join per kind; the four kinds are proxy models with their own managers,
+admin pages and validation. Named check constraints keep the per-kind rules in the database.
+"""
+
+import re
+import uuid
+from pathlib import PurePath
+from urllib.parse import parse_qs, urlsplit
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import Truncator, slugify
+from imagekit.models import ImageSpecField
+from imagekit.processors import ResizeToFit
+from taggit.managers import TaggableManager
+from taggit.models import TagBase, TaggedItemBase
+
+from .validators import normalize_isbn, validate_image_file
+
+http_url_validator = URLValidator(schemes=["http", "https"])
+
+
+def choices_constraint(field, choices, name):
+    """A named check constraint that keeps `field` within `choices` in the database too."""
+    return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=name)
+
+
+class Topic(TagBase):
+    """A subject people browse and search by ("the first session", "grief")."""
+
+    description = models.TextField(
+        blank=True,
+        help_text="One or two plain sentences shown at the top of the topic's page.",
+    )
+    aliases = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text=(
+            "Other words people use for this topic, separated by commas, e.g. "
+            "“counselling, counseling, talk therapy”. Searching for any of them finds this topic."
+        ),
+    )
+    featured = models.BooleanField(default=False, help_text="Show this topic on the home page.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def get_absolute_url(self):
+        return reverse("resources:topic_detail", args=[self.slug])
+
+    @property
+    def alias_list(self):
+        return [alias.strip() for alias in self.aliases.split(",") if alias.strip()]
+
+
+class TaggedTopic(TaggedItemBase):
+    """Links a resource to a topic (a direct foreign key, not a generic relation: cheaper joins)."""
+
+    tag = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="tagged_resources")
+    content_object = models.ForeignKey("Resource", on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_resource_topic")
+        ]
+
+
+class Creator(models.Model):
+    """A person behind a resource: an author, a speaker, a host..."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True, help_text="The end of the person's URL.")
+    bio = models.TextField(blank=True, help_text="A short, factual introduction. Optional.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("resources:creator_detail", args=[self.slug])
+
+
+class ResourceQuerySet(models.QuerySet):
+    def published(self):
+        """What the public may see: published, and its publish time has come."""
+        return self.filter(status=Resource.Status.PUBLISHED, published_at__lte=timezone.now())
+
+
+class KindManager(models.Manager.from_queryset(ResourceQuerySet)):
+    """The manager of a proxy model: only resources of its kind."""
+
+    def __init__(self, kind):
+        super().__init__()
+        self.kind = kind
+
+    def deconstruct(self):
+        # Proxy managers are not used in migrations; deconstruct like a plain manager.
+        return False, "resources.models.KindManager", None, (self.kind,), {}
+
+    def get_queryset(self):
+        return super().get_queryset().filter(kind=self.kind)
+
+
+def image_upload_to(instance, filename):
+    """Store uploads under generated names: a visitor never sees a curator's file name."""
+    suffix = PurePath(filename).suffix.lower()
+    return f"images/{uuid.uuid4().hex}{suffix}"
+
+
+class Kind(models.TextChoices):
+    BOOK = "book", "Book"
+    VIDEO = "video", "Video"
+    ARTICLE = "article", "Article"
+    QUOTE = "quote", "Quote"
+
+class Perspective(models.TextChoices):
+    CLIENT = "client", "A client’s view"
+    THERAPIST = "therapist", "A therapist’s view"
+    BOTH = "both", "Both sides of the couch"
+    GENERAL = "general", "General"
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    REVIEW = "review", "In review"
+    PUBLISHED = "published", "Published"
+
+class Resource(models.Model):
+    Kind = Kind
+    Perspective = Perspective
+    Status = Status
+
+    # What every kind shares.
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(
+        max_length=200, help_text="The end of the resource's URL. Keep it once published."
+    )
+    summary = models.TextField(
+        blank=True,
+        help_text=(
+            "Your note in plain words: why this helps someone who is considering therapy. "
+            "Shown on the resource's page and in lists."
+        ),
+    )
+    perspective = models.CharField(
+        max_length=10,
+        choices=Perspective.choices,
+        default=Perspective.GENERAL,
+        help_text="Whose experience this mostly tells.",
+    )
+    topics = TaggableManager(
+        through=TaggedTopic,
+        blank=True,
+        help_text="Topics a visitor would browse to find this, separated by commas.",
+    )
+    creators = models.ManyToManyField(Creator, through="Credit", related_name="resources")
+    year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(2100)],
+        help_text="Year of first publication. Leave empty if you are not sure.",
+    )
+    url = models.URLField(
+        "link",
+        max_length=500,
+        blank=True,
+        validators=[http_url_validator],
+        help_text=(
+            "Where to read or watch it (http or https). For a video: its YouTube or Vimeo "
+            "address, which the site plays privately after a click."
+        ),
+    )
+    image = models.ImageField(
+        upload_to=image_upload_to,
+        blank=True,
+        validators=[validate_image_file],
+        help_text="A cover or still: JPEG, PNG or WebP, up to 5 MB.",
+    )
+    image_alt = models.CharField(
+        "image description",
+        max_length=300,
+        blank=True,
+        help_text="What the image shows, for people who cannot see it. Required with an image.",
+    )
+    image_thumbnail = ImageSpecField(
+        source="image", processors=[ResizeToFit(320, 480)], format="WEBP", options={"quality": 80}
+    )
+    content_note = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text=(
+            "A gentle warning shown before the content, e.g. “Describes suicide and self-harm.” "
+            "Leave empty if none is needed."
+        ),
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        "publish time",
+        null=True,
+        blank=True,
+        help_text="When it becomes public. Set automatically when first published; "
+        "set a future time to schedule it.",
+    )
+    featured = models.BooleanField(default=False, help_text="Show it on the home page.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Books.
+    subtitle = models.CharField(max_length=300, blank=True)
+    isbn = models.CharField(
+        "ISBN",
+        max_length=13,
+        blank=True,
+        help_text="ISBN-13 (an ISBN-10 is converted). Leave empty rather than guess.",
+    )
+    publisher = models.CharField(max_length=200, blank=True)
+    pages = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(100_000)]
+    )
+
+    # Videos.
+    duration_seconds = models.PositiveIntegerField(
+        "duration (seconds)", null=True, blank=True, validators=[MaxValueValidator(100_000)]
+    )
+    series = models.CharField(max_length=200, blank=True)
+    transcript = models.TextField(blank=True)
+
+    # Articles.
+    publication = models.CharField(
+        max_length=200, blank=True, help_text="Where it appeared, e.g. Psychology Today."
+    )
+    published_on = models.DateField(
+        "date of publication", null=True, blank=True, help_text="Leave empty if not known."
+    )
+    reading_minutes = models.PositiveSmallIntegerField(
+        "reading time (minutes)", null=True, blank=True, validators=[MaxValueValidator(1000)]
+    )
+
+    # Quotes.
+    quote_text = models.TextField("quotation", blank=True)
+    source_title = models.CharField(
+        "source", max_length=300, blank=True, help_text="The work the words come from, by title."
+    )
+    source = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="quotations",
+        help_text="The library's own resource the words come from, if it has it.",
+    )
+
+    objects = ResourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "slug"], name="unique_slug_per_kind"),
+            models.UniqueConstraint(
+                fields=["isbn"], condition=~Q(isbn=""), name="unique_isbn_when_set"
+            ),
+            choices_constraint("kind", Kind, "resource_kind_valid"),
+            choices_constraint("perspective", Perspective, "resource_perspective_valid"),
+            choices_constraint("status", Status, "resource_status_valid"),
+            models.CheckConstraint(
+                condition=~Q(kind="quote") | ~Q(quote_text=""), name="quote_has_text"
+            ),
+            models.CheckConstraint(
+                condition=Q(isbn="") | Q(kind="book"), name="isbn_only_on_books"
+            ),
+            models.CheckConstraint(
+                condition=Q(image="") | ~Q(image_alt=""), name="image_has_description"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="published_has_publish_time",
+            ),
+        ]
+        indexes = [
+            # The public catalog: published resources, newest first, optionally of one kind.
+            models.Index(
+                fields=["status", "kind", "-published_at"], name="resource_catalog_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse(f"resources:{self.kind}_detail", args=[self.slug])
+
+    def save(self, *args, **kwargs):
+        self.fill_derived_fields()
+        super().save(*args, **kwargs)
+
+    def fill_derived_fields(self):
+        """A quote's title from its words; a publish time when first published."""
+        if self.kind == self.Kind.QUOTE and not self.title and self.quote_text.strip():
+            self.title = quote_title(self.quote_text)
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+
+    def clean(self):
+        self.fill_derived_fields()
+        errors = {}
+        if self.isbn:
+            try:
+                self.isbn = normalize_isbn(self.isbn)
+            except ValidationError as error:
+                errors["isbn"] = error
+        if self.kind == self.Kind.QUOTE:
+            if not self.quote_text.strip():
+                errors["quote_text"] = "A quote needs its words."
+            if self.source_id and self.source_id == self.pk:
+                errors["source"] = "A quote cannot be its own source."
+        if self.image and not self.image_alt.strip():
+            errors["image_alt"] = "Describe the image for people who cannot see it."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_public(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def video(self):
+        """(provider, video id) for a YouTube or Vimeo link, else None."""
+        return parse_video_url(self.url) if self.kind == self.Kind.VIDEO else None
+
+    def credits_in_order(self):
+        """Credits, using a prefetched `credit_set` when there is one."""
+        return sorted(self.credit_set.all(), key=lambda credit: (credit.position, credit.pk))
+
+
+class Role(models.TextChoices):
+    AUTHOR = "author", "Author"
+    EDITOR = "editor", "Editor"
+    TRANSLATOR = "translator", "Translator"
+    SPEAKER = "speaker", "Speaker"
+    HOST = "host", "Host"
+    PRODUCER = "producer", "Producer"
+
+
+class Credit(models.Model):
+    """A creator's part in a resource, in the order the curator lists them."""
+
+    Role = Role
+
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE)
+    creator = models.ForeignKey(Creator, on_delete=models.PROTECT)
+    role = models.CharField(max_length=12, choices=Role.choices, default=Role.AUTHOR)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resource", "creator", "role"], name="unique_credit_per_role"
+            ),
+            choices_constraint("role", Role, "credit_role_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.creator} ({self.get_role_display().lower()})"
+
+
+class Book(Resource):
+    objects = KindManager(Resource.Kind.BOOK)
+
+    class Meta:
+        proxy = True
+
+    def save(self, *args, **kwargs):
+        self.kind = self.Kind.BOOK
+        super().save(*args, **kwargs)
+
+
+class Video(Resource):
+    objects = KindManager(Resource.Kind.VIDEO)
+
+    class Meta:
+        proxy = True
+
+    def save(self, *args, **kwargs):
+        self.kind = self.Kind.VIDEO
+        super().save(*args, **kwargs)
+
+
+class Article(Resource):
+    objects = KindManager(Resource.Kind.ARTICLE)
+
+    class Meta:
+        proxy = True
+
+    def save(self, *args, **kwargs):
+        self.kind = self.Kind.ARTICLE
+        super().save(*args, **kwargs)
+
+
+class Quote(Resource):
+    objects = KindManager(Resource.Kind.QUOTE)
+
+    class Meta:
+        proxy = True
+
+    def save(self, *args, **kwargs):
+        self.kind = self.Kind.QUOTE
+        super().save(*args, **kwargs)
+
+
+KIND_MODELS = {
+    Resource.Kind.BOOK: Book,
+    Resource.Kind.VIDEO: Video,
+    Resource.Kind.ARTICLE: Article,
+    Resource.Kind.QUOTE: Quote,
+}
+
+
+class Collection(models.Model):
+    """A curated, ordered path through the library ("Start here: what is therapy like?")."""
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    summary = models.TextField(blank=True, help_text="What this path is for, in plain words.")
+    is_public = models.BooleanField(
+        "public", default=False, help_text="Show this collection on the site."
+    )
+    featured = models.BooleanField(
+        default=False, help_text="Show it as the start-here collection on the home page."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-featured", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("resources:collection_detail", args=[self.slug])
+
+
+class CollectionStep(models.Model):
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="steps")
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
+    note = models.TextField(
+        blank=True, help_text="Optional: why this step, or what to notice in it."
+    )
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["collection", "resource"], name="unique_resource_per_collection"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.collection}: {self.resource}"
+
+
+def quote_title(text, words=10):
+    """A quote's title: its first words, on one line."""
+    return Truncator(" ".join(text.split())).words(words, truncate="…")[:300]
+
+
+def unique_slug(text, taken, max_length=200):
+    """slugify(text), with -2, -3... appended while `taken(slug)` is true."""
+    base = slugify(text)[:max_length].strip("-") or "item"
+    slug, n = base, 2
+    while taken(slug):
+        suffix = f"-{n}"
+        slug = f"{base[: max_length - len(suffix)]}{suffix}"
+        n += 1
+    return slug
+
+
+YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
+VIMEO_ID = re.compile(r"^\d{1,12}$")
+
+
+def parse_video_url(url):
+    """
+    Recognise a YouTube or Vimeo link: ("youtube", id) or ("vimeo", id), else None.
+
+    Accepts youtube.com/watch?v=, youtu.be/, /embed/, /shorts/, youtube-nocookie.com,
+    vimeo.com/ID, vimeo.com/channels/NAME/ID and player.vimeo.com/video/ID.
+    """
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https"):
+        return None
+    host = (parts.hostname or "").removeprefix("www.").removeprefix("m.")
+    segments = [s for s in parts.path.split("/") if s]
+    candidate = None
+    if host in ("youtube.com", "youtube-nocookie.com"):
+        if segments[:1] == ["watch"]:
+            candidate = parse_qs(parts.query).get("v", [""])[0]
+        elif len(segments) >= 2 and segments[0] in ("embed", "shorts", "live", "v"):
+            candidate = segments[1]
+        if candidate and YOUTUBE_ID.match(candidate):
+            return ("youtube", candidate)
+    elif host == "youtu.be":
+        if segments and YOUTUBE_ID.match(segments[0]):
+            return ("youtube", segments[0])
+    elif host in ("vimeo.com", "player.vimeo.com"):
+        numeric = [s for s in segments if VIMEO_ID.match(s)]
+        if numeric:
+            return ("vimeo", numeric[-1])
+    return None

@@ -1,0 +1,50 @@
+"""
+The seed library: the works named in Jennifer Kunst's article "How Does Psychotherapy Really
+Work? It's Not What You Think" (Psychology Today, 2015), which this project grew from.
+
+Facts only: a field is left empty where it is not known for certain (no ISBNs, no video link).
+"""
+
+import json
+from pathlib import Path
+
+from django.db import transaction
+
+from resources.imports import import_lines
+from resources.models import Collection, CollectionStep, Resource, Topic
+
+SEED_DIR = Path(__file__).resolve().parent
+
+
+@transaction.atomic
+def load_seed():
+    """Create or update the seed topics, resources and collections. Safe to run again."""
+    for item in json.loads((SEED_DIR / "topics.json").read_text(encoding="utf-8")):
+        Topic.objects.update_or_create(
+            slug=item["slug"],
+            defaults={
+                "name": item["name"],
+                "description": item["description"],
+                "aliases": ", ".join(item["aliases"]),
+                "featured": item["featured"],
+            },
+        )
+    with open(SEED_DIR / "library.jsonl", encoding="utf-8") as lines:
+        result = import_lines(lines)
+    for item in json.loads((SEED_DIR / "collections.json").read_text(encoding="utf-8")):
+        collection, _ = Collection.objects.update_or_create(
+            slug=item["slug"],
+            defaults={
+                "title": item["title"],
+                "summary": item["summary"],
+                "featured": item["featured"],
+                "is_public": True,
+            },
+        )
+        for position, step in enumerate(item["steps"], start=1):
+            CollectionStep.objects.update_or_create(
+                collection=collection,
+                resource=Resource.objects.get(kind=step["kind"], slug=step["slug"]),
+                defaults={"position": position, "note": step["note"]},
+            )
+    return result

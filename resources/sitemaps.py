@@ -1,0 +1,47 @@
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from .models import Collection, Creator, Resource
+from .views import published_topics
+
+
+class ResourceSitemap(Sitemap):
+    limit = 5000
+
+    def items(self):
+        return Resource.objects.published().order_by("id")
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class TopicSitemap(Sitemap):
+    def items(self):
+        return published_topics()
+
+
+class CreatorSitemap(Sitemap):
+    def items(self):
+        return Creator.objects.filter(resources__in=Resource.objects.published()).distinct()
+
+
+class CollectionSitemap(Sitemap):
+    def items(self):
+        return Collection.objects.filter(is_public=True)
+
+
+class PageSitemap(Sitemap):
+    def items(self):
+        return ["resources:home", "resources:catalog", "resources:topic_list"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+SITEMAPS = {
+    "pages": PageSitemap,
+    "resources": ResourceSitemap,
+    "topics": TopicSitemap,
+    "people": CreatorSitemap,
+    "collections": CollectionSitemap,
+}
