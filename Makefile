@@ -22,7 +22,10 @@ test: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	@# pytest exits 5 when it collected no tests: that is a failure here, not a pass.
+	$(VENV)/bin/pytest $(PYTEST_ARGS); status=$$?; \
+	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; \
+	exit $$status
 
 # Production mode: DEBUG off, settings from the environment (DATABASE_URL, DJANGO_SECRET_KEY, ...).
 serve: $(VENV)/.installed

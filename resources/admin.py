@@ -7,6 +7,7 @@ fields; "All resources" lists every kind for searching and links on to the kind'
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -110,6 +111,7 @@ class KindAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     actions = ["publish", "unpublish", "feature", "unfeature"]
     list_per_page = 50
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_fieldsets(self, request, obj=None):
         return [

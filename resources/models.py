@@ -200,6 +200,13 @@ class Resource(models.Model):
     image_thumbnail = ImageSpecField(
         source="image", processors=[ResizeToFit(320, 480)], format="WEBP", options={"quality": 80}
     )
+    # Twice the thumbnail's size, for the `srcset` of high-density screens and detail pages.
+    image_large = ImageSpecField(
+        source="image",
+        processors=[ResizeToFit(640, 960, upscale=False)],
+        format="WEBP",
+        options={"quality": 80},
+    )
     content_note = models.CharField(
         max_length=300,
         blank=True,
@@ -315,8 +322,11 @@ class Resource(models.Model):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
 
+    def clean_fields(self, exclude=None):
+        self.fill_derived_fields()  # before the title is checked: a quote's comes from its words
+        super().clean_fields(exclude)
+
     def clean(self):
-        self.fill_derived_fields()
         errors = {}
         if self.isbn:
             try:
@@ -383,48 +393,46 @@ class Credit(models.Model):
         return f"{self.creator} ({self.get_role_display().lower()})"
 
 
-class Book(Resource):
-    objects = KindManager(Resource.Kind.BOOK)
+class KindProxy:
+    """Makes a proxy model's instances of its kind (Book() is a book before it is saved)."""
+
+    proxy_kind = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = self.proxy_kind
+
+
+class Book(KindProxy, Resource):
+    proxy_kind = Resource.Kind.BOOK
+    objects = KindManager(proxy_kind)
 
     class Meta:
         proxy = True
 
-    def save(self, *args, **kwargs):
-        self.kind = self.Kind.BOOK
-        super().save(*args, **kwargs)
 
-
-class Video(Resource):
-    objects = KindManager(Resource.Kind.VIDEO)
+class Video(KindProxy, Resource):
+    proxy_kind = Resource.Kind.VIDEO
+    objects = KindManager(proxy_kind)
 
     class Meta:
         proxy = True
 
-    def save(self, *args, **kwargs):
-        self.kind = self.Kind.VIDEO
-        super().save(*args, **kwargs)
 
-
-class Article(Resource):
-    objects = KindManager(Resource.Kind.ARTICLE)
+class Article(KindProxy, Resource):
+    proxy_kind = Resource.Kind.ARTICLE
+    objects = KindManager(proxy_kind)
 
     class Meta:
         proxy = True
 
-    def save(self, *args, **kwargs):
-        self.kind = self.Kind.ARTICLE
-        super().save(*args, **kwargs)
 
-
-class Quote(Resource):
-    objects = KindManager(Resource.Kind.QUOTE)
+class Quote(KindProxy, Resource):
+    proxy_kind = Resource.Kind.QUOTE
+    objects = KindManager(proxy_kind)
 
     class Meta:
         proxy = True
-
-    def save(self, *args, **kwargs):
-        self.kind = self.Kind.QUOTE
-        super().save(*args, **kwargs)
 
 
 KIND_MODELS = {
