@@ -97,7 +97,7 @@ MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        # Compressed files with hashed names; plain storage while DEBUG so no collectstatic is needed.
+        # Compressed, with hashed names; plain storage while DEBUG, so no collectstatic needed.
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -102,7 +102,15 @@ class KindAdmin(admin.ModelAdmin):
     """What the four kinds' admin pages share. Subclasses set `kind_fields`."""
 
     kind_fields = ()
-    list_display = ["title", thumbnail, "status", "published_at", "featured", "credits", "topic_list"]
+    list_display = [
+        "title",
+        thumbnail,
+        "status",
+        "published_at",
+        "featured",
+        "credits",
+        "topic_list",
+    ]
     list_filter = ["status", "perspective", "featured", "topics"]
     search_fields = ["title", "subtitle", "summary", "credit__creator__name", "slug"]
     prepopulated_fields = {"slug": ["title"]}
@@ -147,7 +155,9 @@ class KindAdmin(admin.ModelAdmin):
         count = queryset.update(status=Resource.Status.PUBLISHED, updated_at=now)
         self.message_user(request, f"Published {count} item(s).", messages.SUCCESS)
 
-    @admin.action(description="Unpublish the selected items (back to draft)", permissions=["change"])
+    @admin.action(
+        description="Unpublish the selected items (back to draft)", permissions=["change"]
+    )
     def unpublish(self, request, queryset):
         count = queryset.update(status=Resource.Status.DRAFT, updated_at=timezone.now())
         self.message_user(request, f"Unpublished {count} item(s).", messages.SUCCESS)
@@ -197,9 +207,11 @@ class QuoteAdminForm(forms.ModelForm):
         if not data.get("slug") and data.get("title"):
             data["slug"] = unique_slug(
                 data["title"],
-                lambda s: Resource.objects.filter(kind=Resource.Kind.QUOTE, slug=s)
-                .exclude(pk=self.instance.pk)
-                .exists(),
+                lambda s: (
+                    Resource.objects.filter(kind=Resource.Kind.QUOTE, slug=s)
+                    .exclude(pk=self.instance.pk)
+                    .exists()
+                ),
             )
         return data
 
@@ -274,4 +286,6 @@ class CollectionAdmin(admin.ModelAdmin):
 
     @admin.display(description="path")
     def step_titles(self, collection):
-        return format_html_join(" → ", "{}", ((step.resource.title,) for step in collection.steps.all()))
+        return format_html_join(
+            " → ", "{}", ((step.resource.title,) for step in collection.steps.all())
+        )

@@ -108,9 +108,7 @@ class ImportResult:
 
     def __str__(self):
         verb = "Would import" if self.dry_run else "Imported"
-        return (
-            f"{verb}: {self.created} new, {self.updated} updated, {self.unchanged} unchanged."
-        )
+        return f"{verb}: {self.created} new, {self.updated} updated, {self.unchanged} unchanged."
 
 
 class LineError(Exception):

@@ -128,16 +128,19 @@ class Kind(models.TextChoices):
     ARTICLE = "article", "Article"
     QUOTE = "quote", "Quote"
 
+
 class Perspective(models.TextChoices):
     CLIENT = "client", "A client’s view"
     THERAPIST = "therapist", "A therapist’s view"
     BOTH = "both", "Both sides of the couch"
     GENERAL = "general", "General"
 
+
 class Status(models.TextChoices):
     DRAFT = "draft", "Draft"
     REVIEW = "review", "In review"
     PUBLISHED = "published", "Published"
+
 
 class Resource(models.Model):
     Kind = Kind
@@ -300,20 +303,18 @@ class Resource(models.Model):
         ]
         indexes = [
             # The public catalog: published resources, newest first, optionally of one kind.
-            models.Index(
-                fields=["status", "kind", "-published_at"], name="resource_catalog_idx"
-            ),
+            models.Index(fields=["status", "kind", "-published_at"], name="resource_catalog_idx"),
         ]
 
     def __str__(self):
         return self.title
 
-    def get_absolute_url(self):
-        return reverse(f"resources:{self.kind}_detail", args=[self.slug])
-
     def save(self, *args, **kwargs):
         self.fill_derived_fields()
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse(f"resources:{self.kind}_detail", args=[self.slug])
 
     def fill_derived_fields(self):
         """A quote's title from its words; a publish time when first published."""
