@@ -59,8 +59,7 @@ def validate_image_file(file):
             width, height = image.size
             if width * height > settings.IMAGE_UPLOAD_MAX_PIXELS:
                 raise ValidationError(
-                    f"This image is {width} × {height} pixels, too large to show; "
-                    "please resize it."
+                    f"This image is {width} × {height} pixels, too large to show; please resize it."
                 )
             image.verify()
     except ValidationError:
@@ -75,6 +74,4 @@ def validate_image_file(file):
         if position is not None:
             file.seek(position)
     if image_format not in ALLOWED_IMAGE_FORMATS:
-        raise ValidationError(
-            f"This is a {image_format} image; please upload a JPEG, PNG or WebP."
-        )
+        raise ValidationError(f"This is a {image_format} image; please upload a JPEG, PNG or WebP.")
