@@ -15,11 +15,21 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .models import Creator, Credit, Resource, Topic, http_url_validator, quote_title, unique_slug
+from .models import (
+    Creator,
+    Credit,
+    Resource,
+    TaggedTopic,
+    Topic,
+    http_url_validator,
+    quote_title,
+    unique_slug,
+)
 from .validators import normalize_isbn
 
 Kind = Resource.Kind
@@ -271,74 +281,12 @@ def dedupe_case_insensitive(names):
     return result
 
 
-def read_records(lines):
-    """Check every line; return the records, or raise ImportFailed listing every bad line."""
-    records, errors, seen = [], [], {}
-    for number, text in enumerate(lines, start=1):
-        if not text.strip():
-            continue
-        try:
-            record = parse_line(number, text)
-        except LineError as error:
-            errors.append((number, str(error)))
-            continue
-        key = (record.kind, record.values["slug"])
-        if key in seen:
-            errors.append(
-                (number, f"slug: {key[1]!r} is already used by line {seen[key]} for a {key[0]}")
-            )
-            continue
-        seen[key] = number
-        records.append(record)
-    if errors:
-        raise ImportFailed(errors)
-    return records
+BATCH_SIZE = 1000
 
-
-def import_lines(lines, dry_run=False):
-    """Import JSONL lines all or nothing. Returns an ImportResult; raises ImportFailed."""
-    records = read_records(lines)
-    result = ImportResult(dry_run=dry_run)
-    with transaction.atomic():
-        quotes = []
-        errors = []
-        for record in records:
-            try:
-                resource, outcome = apply_record(record)
-            except (ValidationError, LineError) as error:
-                errors.append((record.line, validation_message(error)))
-                continue
-            setattr(result, outcome, getattr(result, outcome) + 1)
-            if resource.kind == Kind.QUOTE:
-                quotes.append(resource)
-        if errors:
-            transaction.set_rollback(True)
-            raise ImportFailed(errors)
-        link_quote_sources(quotes)
-        if dry_run:
-            transaction.set_rollback(True)
-    return result
-
-
-def validation_message(error):
-    if isinstance(error, ValidationError) and hasattr(error, "message_dict"):
-        return "; ".join(
-            f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items()
-        )
-    return str(error.messages[0] if isinstance(error, ValidationError) else error)
-
-
-def find_existing(record):
-    values = record.values
-    queryset = Resource.objects.all()
-    match = queryset.filter(kind=record.kind, slug=values["slug"]).first()
-    if match is None and values.get("isbn"):
-        match = queryset.filter(isbn=values["isbn"]).first()
-    if match is None and values.get("url"):
-        match = queryset.filter(kind=record.kind, url=values["url"]).first()
-    return match
-
-
+# Model fields the format sets, in KEYS order (slug, creators and topics are handled apart).
+FORMAT_FIELDS = [
+    MODEL_FIELDS.get(key, key) for key in KEYS if key not in ("kind", "slug", "creators", "topics")
+]
 FIELD_DEFAULTS = {
     "year": None,
     "pages": None,
@@ -350,91 +298,292 @@ FIELD_DEFAULTS = {
 }
 
 
-def apply_record(record):
-    """Create or update one resource. Returns (resource, "created"|"updated"|"unchanged")."""
-    resource = find_existing(record)
-    created = resource is None
-    if created:
-        resource = Resource(kind=record.kind)
-        if not record.slug_given:
-            record.values["slug"] = unique_slug(
-                record.values["title"],
-                lambda s: Resource.objects.filter(kind=record.kind, slug=s).exists(),
-            )
-    changed = created
-    for key in KEYS:
-        if key in ("kind", "creators", "topics"):
+class JsonlFile:
+    """A JSONL file that can be read twice (check, then import) without holding it in memory."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def __iter__(self):
+        with open(self.path, encoding="utf-8-sig") as lines:
+            yield from lines
+
+
+def check_lines(lines):
+    """First pass: check every line. Returns the number of records; raises ImportFailed."""
+    errors, slugs, isbns, count = [], {}, {}, 0
+    for number, text in enumerate(lines, start=1):
+        if not text.strip():
             continue
-        name = MODEL_FIELDS.get(key, key)
-        if name == "slug" and not created and not record.slug_given:
-            continue  # matched by ISBN or URL: keep the slug it has
+        try:
+            record = parse_line(number, text)
+        except LineError as error:
+            errors.append((number, str(error)))
+            continue
+        key = (record.kind, record.values["slug"])
+        isbn = record.values.get("isbn")
+        if key in slugs:
+            errors.append(
+                (number, f"slug: {key[1]!r} is already used by line {slugs[key]} for a {key[0]}")
+            )
+        elif isbn and isbn in isbns:
+            errors.append((number, f"isbn: {isbn} is already on line {isbns[isbn]}"))
+        else:
+            slugs[key] = number
+            if isbn:
+                isbns[isbn] = number
+            count += 1
+    if errors:
+        raise ImportFailed(errors)
+    return count
+
+
+def record_batches(lines):
+    batch = []
+    for number, text in enumerate(lines, start=1):
+        if text.strip():
+            batch.append(parse_line(number, text))
+            if len(batch) == BATCH_SIZE:
+                yield batch
+                batch = []
+    if batch:
+        yield batch
+
+
+def import_lines(lines, dry_run=False, progress=None):
+    """
+    Import JSONL lines, all or nothing. Returns an ImportResult; raises ImportFailed.
+
+    `lines` is read twice, so it must be a list or a JsonlFile: the first pass checks every
+    line, the second writes in batches inside one transaction (bounded memory, a few queries
+    per batch rather than per line). `progress(done, total)` is called after each batch.
+    """
+    total = check_lines(lines)
+    result = ImportResult(dry_run=dry_run)
+    importer = BatchImporter(result)
+    with transaction.atomic():
+        done = 0
+        for batch in record_batches(lines):
+            try:
+                with transaction.atomic():
+                    importer.apply(batch)
+            except IntegrityError as error:
+                span = f"lines {batch[0].line}-{batch[-1].line}"
+                raise ImportFailed(
+                    [(batch[0].line, f"{span}: the database refused them ({error})")]
+                ) from None
+            done += len(batch)
+            if progress:
+                progress(done, total)
+        importer.link_quote_sources()
+        if importer.errors:
+            transaction.set_rollback(True)
+            raise ImportFailed(importer.errors)
+        if dry_run:
+            transaction.set_rollback(True)
+    return result
+
+
+class BatchImporter:
+    """Writes checked records a batch at a time; remembers creators and topics across batches."""
+
+    def __init__(self, result):
+        self.result = result
+        self.errors = []
+        self.creator_ids = {}  # slug -> id
+        self.topic_ids = {}  # lower-case name -> id
+        self.matched = {}  # resource id -> line, to refuse two lines updating one resource
+        self.quote_sources = []  # (quote id, source title, current source id)
+
+    def apply(self, batch):
+        existing = self.find_existing(batch)
+        self.check_isbns(batch, existing)
+        if self.errors:
+            return
+        credits = self.current_links(Credit, "resource_id", existing, "creator__slug", "role")
+        topics = self.current_links(TaggedTopic, "content_object_id", existing, "tag__name")
+        self.load_creators(batch)
+        self.load_topics(batch)
+
+        now = timezone.now()
+        new, changed, relink_credits, relink_topics = [], [], [], []
+        for record in batch:
+            resource = existing.get(record.line)
+            wanted_credits = [(slugify(name), role) for name, role in record.creators]
+            wanted_topics = sorted({name.lower() for name in record.topics})
+            if resource is None:
+                resource = Resource(kind=record.kind, slug=record.values["slug"])
+                set_fields(resource, record)
+                resource.fill_derived_fields()
+                new.append((record, resource))
+                continue
+            fields_changed = set_fields(resource, record)
+            credits_changed = credits.get(resource.pk, []) != wanted_credits
+            topics_changed = sorted(topics.get(resource.pk, [])) != wanted_topics
+            if credits_changed:
+                relink_credits.append((record, resource))
+            if topics_changed:
+                relink_topics.append((record, resource))
+            if fields_changed or credits_changed or topics_changed:
+                resource.fill_derived_fields()
+                resource.updated_at = now
+                changed.append(resource)
+                self.result.updated += 1
+            else:
+                self.result.unchanged += 1
+
+        Resource.objects.bulk_create([resource for _, resource in new])
+        self.result.created += len(new)
+        if changed:
+            Resource.objects.bulk_update(
+                changed, [*FORMAT_FIELDS, "slug", "published_at", "updated_at"]
+            )
+        Credit.objects.filter(resource__in=[r for _, r in relink_credits]).delete()
+        TaggedTopic.objects.filter(content_object__in=[r for _, r in relink_topics]).delete()
+        Credit.objects.bulk_create(
+            Credit(
+                resource=resource,
+                creator_id=self.creator_ids[slugify(name)],
+                role=role,
+                position=position,
+            )
+            for record, resource in [*new, *relink_credits]
+            for position, (name, role) in enumerate(record.creators)
+        )
+        TaggedTopic.objects.bulk_create(
+            TaggedTopic(content_object=resource, tag_id=self.topic_ids[name.lower()])
+            for record, resource in [*new, *relink_topics]
+            for name in record.topics
+        )
+        for resource in [*(r for _, r in new), *existing.values()]:
+            if resource.kind == Kind.QUOTE:
+                self.quote_sources.append((resource.pk, resource.source_title, resource.source_id))
+
+    def find_existing(self, batch):
+        """{line: resource} for the records that match one: kind + slug, else ISBN, else URL."""
+        found = {}
+        by_slug = {}
+        for kind in {record.kind for record in batch}:
+            slugs = [r.values["slug"] for r in batch if r.kind == kind]
+            for resource in Resource.objects.filter(kind=kind, slug__in=slugs):
+                by_slug[(kind, resource.slug)] = resource
+        isbns = [r.values["isbn"] for r in batch if r.values.get("isbn")]
+        by_isbn = {r.isbn: r for r in Resource.objects.filter(isbn__in=isbns)} if isbns else {}
+        urls = [r.values["url"] for r in batch if r.values.get("url")]
+        by_url = {}
+        if urls:
+            for resource in Resource.objects.filter(url__in=urls).order_by("-id"):
+                by_url[(resource.kind, resource.url)] = resource
+        for record in batch:
+            resource = (
+                by_slug.get((record.kind, record.values["slug"]))
+                or by_isbn.get(record.values.get("isbn"))
+                or by_url.get((record.kind, record.values.get("url")))
+            )
+            if resource is None:
+                continue
+            if resource.pk in self.matched:
+                self.errors.append(
+                    (record.line, f"matches the same resource as line {self.matched[resource.pk]}")
+                )
+            else:
+                self.matched[resource.pk] = record.line
+                found[record.line] = resource
+        return found
+
+    def check_isbns(self, batch, existing):
+        """An ISBN may not move onto a resource while another one still has it."""
+        isbns = {r.values["isbn"]: r for r in batch if r.values.get("isbn")}
+        if not isbns:
+            return
+        bad_lines = {line for line, _ in self.errors}
+        for pk, isbn, slug in Resource.objects.filter(isbn__in=isbns).values_list(
+            "pk", "isbn", "slug"
+        ):
+            record = isbns[isbn]
+            match = existing.get(record.line)
+            if record.line not in bad_lines and (match is None or match.pk != pk):
+                self.errors.append((record.line, f"isbn: {isbn} already belongs to {slug!r}"))
+
+    @staticmethod
+    def current_links(model, key, existing, *fields):
+        """{resource id: [link values in order]} for the matched resources."""
+        links = {}
+        ids = [resource.pk for resource in existing.values()]
+        if not ids:
+            return links
+        rows = model.objects.filter(**{f"{key}__in": ids}).order_by("pk")
+        if model is Credit:
+            rows = rows.order_by("position", "pk")
+        for row in rows.values_list(key, *fields):
+            value = row[1:] if len(fields) > 1 else row[1].lower()
+            links.setdefault(row[0], []).append(value)
+        return links
+
+    def load_creators(self, batch):
+        names = {}
+        for record in batch:
+            for name, _ in record.creators:
+                names.setdefault(slugify(name), name)
+        missing = [slug for slug in names if slug not in self.creator_ids]
+        for pk, slug in Creator.objects.filter(slug__in=missing).values_list("pk", "slug"):
+            self.creator_ids[slug] = pk
+        created = Creator.objects.bulk_create(
+            Creator(name=names[slug], slug=slug) for slug in missing if slug not in self.creator_ids
+        )
+        self.creator_ids.update((creator.slug, creator.pk) for creator in created)
+
+    def load_topics(self, batch):
+        names = {}
+        for record in batch:
+            for name in record.topics:
+                names.setdefault(name.lower(), name)
+        missing = [lower for lower in names if lower not in self.topic_ids]
+        if not missing:
+            return
+        for pk, lower in (
+            Topic.objects.annotate(lower=Lower("name"))
+            .filter(lower__in=missing)
+            .values_list("pk", "lower")
+        ):
+            self.topic_ids[lower] = pk
+        for lower in missing:
+            if lower not in self.topic_ids:
+                name = names[lower]
+                slug = unique_slug(name, lambda s: Topic.objects.filter(slug=s).exists(), 100)
+                self.topic_ids[lower] = Topic.objects.create(name=name, slug=slug).pk
+
+    def link_quote_sources(self):
+        """Link each quote to the library's own resource its source title names, if any."""
+        titles = {title.lower() for _, title, _ in self.quote_sources if title}
+        sources = {}
+        if titles:
+            for pk, title in (
+                Resource.objects.exclude(kind=Kind.QUOTE)
+                .annotate(lower=Lower("title"))
+                .filter(lower__in=titles)
+                .order_by("-id")
+                .values_list("pk", "lower")
+            ):
+                sources[title] = pk
+        for pk, title, current in self.quote_sources:
+            source = sources.get(title.lower()) if title else None
+            if source != current:
+                Resource.objects.filter(pk=pk).update(source=source)
+
+
+def set_fields(resource, record):
+    """Set the format's fields on `resource`; return True if any value changed."""
+    changed = False
+    for name in FORMAT_FIELDS:
         new = record.values.get(name, FIELD_DEFAULTS.get(name, ""))
         if getattr(resource, name) != new:
             setattr(resource, name, new)
             changed = True
-    if changed:
-        resource.full_clean(exclude=["image", "source"], validate_unique=True)
-        resource.save()
-
-    if set_creators(resource, record.creators, created):
+    if record.slug_given and resource.slug != record.values["slug"]:
+        resource.slug = record.values["slug"]
         changed = True
-    current_topics = {name.lower() for name in resource.topics.names()} if not created else set()
-    if current_topics != {name.lower() for name in record.topics}:
-        resource.topics.set(topics_for(record.topics))
-        changed = True
-
-    if created:
-        return resource, "created"
-    if changed:
-        Resource.objects.filter(pk=resource.pk).update(updated_at=timezone.now())
-        return resource, "updated"
-    return resource, "unchanged"
-
-
-def topics_for(names):
-    """Existing topics matched by name (case-insensitively), new ones created."""
-    topics = []
-    for name in names:
-        topic = Topic.objects.filter(name__iexact=name).first()
-        if topic is None:
-            topic = Topic.objects.create(
-                name=name,
-                slug=unique_slug(name, lambda s: Topic.objects.filter(slug=s).exists(), 100),
-            )
-        topics.append(topic)
-    return topics
-
-
-def set_creators(resource, creators, created):
-    """Replace the resource's credits when they differ. Returns True when anything changed."""
-    wanted = [(slugify(name), role) for name, role in creators]
-    if not created:
-        current = [
-            (credit.creator.slug, credit.role)
-            for credit in resource.credit_set.select_related("creator")
-        ]
-        if current == wanted:
-            return False
-        resource.credit_set.all().delete()
-    for position, (name, role) in enumerate(creators):
-        creator, _ = Creator.objects.get_or_create(slug=slugify(name), defaults={"name": name})
-        Credit.objects.create(resource=resource, creator=creator, role=role, position=position)
-    return bool(creators) or not created
-
-
-def link_quote_sources(quotes):
-    """Link each quote to the library's own resource its source title names, when there is one."""
-    for quote in quotes:
-        source = None
-        if quote.source_title:
-            source = (
-                Resource.objects.exclude(kind=Kind.QUOTE)
-                .filter(title__iexact=quote.source_title)
-                .order_by("id")
-                .first()
-            )
-        if quote.source_id != (source.pk if source else None):
-            Resource.objects.filter(pk=quote.pk).update(source=source)
+    return changed
 
 
 def export_record(resource):

@@ -111,9 +111,7 @@ class ResourceDetailView(DetailView):
         queryset = Resource.objects.filter(kind=self.kind)
         if not self.can_preview():
             queryset = queryset.published()
-        return queryset.prefetch_related(
-            "topics", "credit_set__creator"
-        ).select_related("source")
+        return queryset.prefetch_related("topics", "credit_set__creator").select_related("source")
 
     def can_preview(self):
         user = self.request.user

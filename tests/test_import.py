@@ -213,3 +213,40 @@ def test_loading_the_seed_twice_changes_nothing(seed, capsys):
     assert "already has 11 resources" in capsys.readouterr().out
     call_command("load_seed", "--force")
     assert snapshot() == before
+
+
+def test_an_isbn_that_belongs_to_another_book_is_an_error():
+    make_resource(title="First", slug="first", isbn="9780306406157")
+    make_resource(title="Second", slug="second")
+    with pytest.raises(ImportFailed) as failure:
+        import_lines([line(title="Second", slug="second", isbn="0-306-40615-2")])
+    assert failure.value.errors == [(1, "isbn: 9780306406157 already belongs to 'first'")]
+
+
+def test_two_lines_that_match_one_resource_are_an_error():
+    make_resource(title="Kept", slug="kept", isbn="9780306406157")
+    with pytest.raises(ImportFailed) as failure:
+        import_lines([line(title="Kept"), line(title="Other", isbn="9780306406157")])
+    assert failure.value.errors == [(2, "matches the same resource as line 1")]
+
+
+def test_a_long_import_is_written_in_batches_with_progress(monkeypatch):
+    from resources import imports
+
+    monkeypatch.setattr(imports, "BATCH_SIZE", 7)
+    seen = []
+    lines = good_lines(20)
+    imports.import_lines(lines, progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(7, 20), (14, 20), (20, 20)]
+    assert Resource.objects.count() == 20
+    result = imports.import_lines(lines)
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 20)
+
+
+def test_changing_only_topics_or_creators_updates_the_resource():
+    import_lines([line(title="T", topics=["grief"], creators=[{"name": "Ann"}])])
+    result = import_lines([line(title="T", topics=["loss"], creators=[{"name": "Bo"}])])
+    assert result.updated == 1
+    book = Resource.objects.get()
+    assert list(book.topics.names()) == ["loss"]
+    assert [c.creator.name for c in book.credits_in_order()] == ["Bo"]

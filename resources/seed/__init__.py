@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from resources.imports import import_lines
+from resources.imports import JsonlFile, import_lines
 from resources.models import Collection, CollectionStep, Resource, Topic
 
 SEED_DIR = Path(__file__).resolve().parent
@@ -29,8 +29,7 @@ def load_seed():
                 "featured": item["featured"],
             },
         )
-    with open(SEED_DIR / "library.jsonl", encoding="utf-8") as lines:
-        result = import_lines(lines)
+    result = import_lines(JsonlFile(SEED_DIR / "library.jsonl"))
     for item in json.loads((SEED_DIR / "collections.json").read_text(encoding="utf-8")):
         collection, _ = Collection.objects.update_or_create(
             slug=item["slug"],

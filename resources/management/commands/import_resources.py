@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from resources.imports import ImportFailed, import_lines
+from resources.imports import ImportFailed, JsonlFile, import_lines
 
 
 class Command(BaseCommand):
@@ -14,8 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, dry_run, **options):
         try:
-            with open(file, encoding="utf-8") as lines:
-                result = import_lines(lines, dry_run=dry_run)
+            result = import_lines(JsonlFile(file), dry_run=dry_run, progress=self.progress)
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}") from None
         except UnicodeDecodeError as error:
@@ -27,3 +26,14 @@ class Command(BaseCommand):
                 f"{len(failure.errors)} bad line(s) in {file}; nothing was imported."
             ) from None
         self.stdout.write(str(result))
+
+    def progress(self, done, total):
+        """Show progress on long imports: on one line in a terminal, every 10% otherwise."""
+        if total < 5000:
+            return
+        if self.stderr.isatty():
+            ending = "\n" if done == total else ""
+            self.stderr.write(f"\rImporting: {done:,} of {total:,} lines", ending=ending)
+        elif done == total or done * 10 // total > getattr(self, "reported_tenths", 0):
+            self.reported_tenths = done * 10 // total
+            self.stderr.write(f"Imported {done:,} of {total:,} lines")
