@@ -30,6 +30,7 @@ from .models import (
     quote_title,
     unique_slug,
 )
+from .validators import validate_image_file, without_metadata
 
 admin.site.site_header = "Therapy Library curation"
 admin.site.site_title = "Therapy Library curation"
@@ -98,8 +99,28 @@ def thumbnail(resource):
     )
 
 
+class CheckedImageField(forms.ImageField):
+    """Runs our checks (resources.validators) before Django's own, for clearer messages."""
+
+    def to_python(self, data):
+        if data and hasattr(data, "read"):
+            validate_image_file(data)
+        return super().to_python(data)
+
+
+class ResourceForm(forms.ModelForm):
+    def clean_image(self):
+        """A new upload is stored without its metadata (EXIF: location, camera, time)."""
+        image = self.cleaned_data.get("image")
+        if image and "image" in self.changed_data and hasattr(image, "content_type"):
+            return without_metadata(image)
+        return image
+
+
 class KindAdmin(admin.ModelAdmin):
     """What the four kinds' admin pages share. Subclasses set `kind_fields`."""
+
+    form = ResourceForm
 
     kind_fields = ()
     list_display = [
@@ -119,7 +140,10 @@ class KindAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     actions = ["publish", "unpublish", "feature", "unfeature"]
     list_per_page = 50
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {
+        models.URLField: {"assume_scheme": "https"},
+        models.ImageField: {"form_class": CheckedImageField},
+    }
 
     def get_fieldsets(self, request, obj=None):
         return [
@@ -191,7 +215,7 @@ class ArticleAdmin(KindAdmin):
     search_fields = [*KindAdmin.search_fields, "publication"]
 
 
-class QuoteAdminForm(forms.ModelForm):
+class QuoteAdminForm(ResourceForm):
     """A quote's title and slug may be left empty: they are made from its words."""
 
     def __init__(self, *args, **kwargs):

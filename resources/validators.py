@@ -1,9 +1,14 @@
 """Checks for what curators type and upload: ISBNs and images."""
 
+import io
+import re
+import warnings
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.defaultfilters import filesizeformat
-from PIL import Image
+from PIL import Image, ImageOps
 
 ALLOWED_IMAGE_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
 
@@ -36,11 +41,17 @@ def isbn13_check_digit(first12):
     return str((10 - total % 10) % 10)
 
 
+# Markers of a page or script hidden in an image file (a "polyglot" a browser might run).
+ACTIVE_CONTENT = re.compile(rb"<(?:html|script|svg|iframe|body|\?php|!doctype)", re.IGNORECASE)
+
+
 def validate_image_file(file):
     """
     Accept only a real JPEG, PNG or WebP within the size and pixel limits, as Pillow reads it.
 
-    The file's name and the browser's content type are not trusted: Pillow opens the bytes.
+    The file's name and the browser's content type are not trusted: Pillow decodes the bytes
+    (a truncated file fails), the pixel count is checked from the header before decoding (a
+    decompression bomb fails), and a file carrying HTML or script as well is refused.
     Files already stored were checked when they were uploaded and are not opened again.
     """
     if getattr(file, "_committed", False):
@@ -51,27 +62,56 @@ def validate_image_file(file):
             f"This file is {filesizeformat(file.size)}; images may be up to "
             f"{filesizeformat(max_bytes)}."
         )
-    position = file.tell() if hasattr(file, "tell") else None
+    file.seek(0)
+    if ACTIVE_CONTENT.search(file.read()):
+        raise ValidationError(
+            "This file contains web page or script code as well as an image; please export "
+            "the picture again as a plain JPEG, PNG or WebP."
+        )
     try:
-        file.seek(0)
-        with Image.open(file) as image:
-            image_format = image.format
-            width, height = image.size
-            if width * height > settings.IMAGE_UPLOAD_MAX_PIXELS:
-                raise ValidationError(
-                    f"This image is {width} × {height} pixels, too large to show; please resize it."
-                )
-            image.verify()
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            file.seek(0)
+            with Image.open(file) as image:
+                image_format = image.format
+                width, height = image.size
+                if width * height > settings.IMAGE_UPLOAD_MAX_PIXELS:
+                    raise ValidationError(
+                        f"This image is {width} × {height} pixels, too large to show; "
+                        "please resize it."
+                    )
+                image.load()  # decode it all: a truncated or corrupt file fails here
     except ValidationError:
         raise
-    except Image.DecompressionBombError as error:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         raise ValidationError("This image has too many pixels to open safely.") from error
     except Exception as error:  # Pillow raises many kinds of errors for broken files.
         raise ValidationError(
-            "This file is not an image we can read. Upload a JPEG, PNG or WebP."
+            "This file is not an image we can read, or it is damaged. Upload a JPEG, PNG or WebP."
         ) from error
     finally:
-        if position is not None:
-            file.seek(position)
+        file.seek(0)
     if image_format not in ALLOWED_IMAGE_FORMATS:
         raise ValidationError(f"This is a {image_format} image; please upload a JPEG, PNG or WebP.")
+
+
+def without_metadata(file):
+    """
+    The uploaded image re-encoded without EXIF or other metadata (a phone photo's location,
+    camera and time must not be published), turned upright first as its EXIF said.
+    Call it on a file that validate_image_file accepted.
+    """
+    file.seek(0)
+    with Image.open(file) as original:
+        image_format = original.format
+        icc_profile = original.info.get("icc_profile")
+        image = ImageOps.exif_transpose(original)
+        if image_format == "JPEG" and image.mode not in ("RGB", "L", "CMYK"):
+            image = image.convert("RGB")
+        buffer = io.BytesIO()
+        options = {"quality": 90} if image_format in ("JPEG", "WEBP") else {}
+        if icc_profile:
+            options["icc_profile"] = icc_profile  # colours, not personal data
+        image.save(buffer, format=image_format, **options)
+    content_type = f"image/{image_format.lower()}"
+    return SimpleUploadedFile(file.name, buffer.getvalue(), content_type)

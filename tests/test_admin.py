@@ -1,3 +1,4 @@
+import io
 import re
 
 import pytest
@@ -5,10 +6,10 @@ from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
-from PIL import Image
+from PIL import ExifTags, Image
 
 from resources.models import Book, Resource
-from tests.helpers import image_upload, make_resource, make_topic
+from tests.helpers import image_bytes, image_upload, make_resource, make_topic
 
 pytestmark = pytest.mark.django_db
 
@@ -215,3 +216,52 @@ def test_the_curators_group_exists_after_migrating():
     assert {"add_book", "change_book", "view_book", "change_topic"} <= perms
     assert not any(p.endswith("_user") or p.endswith("_group") for p in perms)
     assert "delete_book" not in perms
+
+
+def bomb_png():
+    """A small PNG that would decode to 400 million pixels."""
+    buffer = io.BytesIO()
+    Image.new("1", (20_000, 20_000)).save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("bomb.png", bomb_png, "pixels"),
+        ("polyglot.jpg", lambda: image_bytes() + b"<script>alert(1)</script>", "script"),
+        ("truncated.jpg", lambda: image_bytes(size=(400, 400))[:1500], "image"),
+        ("huge.jpg", lambda: image_bytes() + bytes(30 * 1024 * 1024), "MB"),
+    ],
+)
+def test_dangerous_or_broken_uploads_are_refused_with_an_error_on_the_image_field(
+    client, curator, name, content, message
+):
+    upload = SimpleUploadedFile(name, content(), "image/jpeg")
+    response = client.post(
+        reverse("admin:resources_book_add"), book_form(client, image=upload, image_alt="A cover")
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["image"]
+    assert message in " ".join(errors)
+    assert not Resource.objects.exists()
+
+
+def test_a_phone_photo_is_stored_without_its_location_or_camera(client, curator):
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "PhoneMaker"
+    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
+    gps[ExifTags.GPS.GPSLatitude] = (51.0, 30.0, 12.0)
+    photo = image_bytes(size=(300, 200), exif=exif)
+    with Image.open(io.BytesIO(photo)) as original:
+        assert original.getexif().get_ifd(ExifTags.IFD.GPSInfo)  # the test photo has a location
+
+    upload = SimpleUploadedFile("IMG_0001.jpg", photo, "image/jpeg")
+    data = book_form(client, image=upload, image_alt="A cover")
+    assert client.post(reverse("admin:resources_book_add"), data).status_code == 302
+    stored = Book.objects.get().image
+    with Image.open(stored.path) as image:
+        assert image.format == "JPEG" and image.size == (300, 200)
+        assert not image.getexif()
+    assert b"PhoneMaker" not in stored.read()
