@@ -6,9 +6,11 @@ make a safe local site (DEBUG on, SQLite in the project folder); production sets
 DJANGO_DEBUG=false, and then DJANGO_SECRET_KEY is required and the secure defaults apply.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -32,6 +34,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "axes",
+    "csp",
+    "simple_history",
     "taggit",
     "imagekit",
     "resources",
@@ -40,12 +45,21 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses sign-ins while an account is locked out
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "library.urls"
@@ -121,8 +135,59 @@ CRISIS_SUPPORT_TEXT = env(
 
 SITE_NAME = env("SITE_NAME", default="The Therapy Library")
 
+# The admin's path. Moving it off /admin/ keeps most password-guessing robots away.
+ADMIN_PATH = env("DJANGO_ADMIN_PATH", default="admin/").strip("/") + "/"
+
+# Sign-in throttling (django-axes): after 5 failures an account, and separately the address
+# the attempts came from, is locked for 15 minutes; a success resets the count. Behind a
+# proxy, AXES_IPWARE_PROXY_COUNT says how many proxies add to X-Forwarded-For, so each
+# visitor's own address is used (django-ipware) rather than the proxy's.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_VERBOSE = False
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0)
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
 # Topics: names match case-insensitively, so "Grief" and "grief" are one topic.
 TAGGIT_CASE_INSENSITIVE = True
+
+# Content-Security-Policy (django-csp): everything from this site, no inline script, no frames
+# except on video pages, which add the two video hosts (resources/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *env.list("CSP_IMG_SRC", default=[])],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+VIDEO_FRAME_SOURCES = ["https://www.youtube-nocookie.com", "https://player.vimeo.com"]
+
+# Permissions-Policy (django-permissions-policy): no sensors, camera or payments; the video
+# hosts may play full screen after a click.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": ["self", *VIDEO_FRAME_SOURCES],
+    "browsing-topics": [],
+    "camera": [],
+    "fullscreen": ["self", *VIDEO_FRAME_SOURCES],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+}
 
 # Security. The production values switch on with DEBUG off; behind a TLS-terminating proxy
 # that sets X-Forwarded-Proto, set DJANGO_SECURE_PROXY_SSL_HEADER=true.
