@@ -47,6 +47,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",  # ETag, and 304 for a revisit
+    "django.middleware.cache.UpdateCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -55,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "resources.middleware.AnonymousFetchFromCacheMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -89,6 +92,29 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Caches: local memory by default; Redis, shared by every app server, when REDIS_URL is set
+# (e.g. redis://127.0.0.1:6379/0). "pages" holds whole public pages for anonymous visitors
+# (resources/cache.py explains how a curator's change drops them at once).
+REDIS_URL = env("REDIS_URL", default="")
+if REDIS_URL:
+    CACHE_BACKEND = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+    }
+else:
+    CACHE_BACKEND = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+CACHES = {
+    "default": {**CACHE_BACKEND, "KEY_PREFIX": "library"},
+    "pages": {
+        **CACHE_BACKEND,
+        "LOCATION": REDIS_URL or "pages",
+        "KEY_FUNCTION": "resources.cache.page_key",
+    },
+}
+CACHE_MIDDLEWARE_ALIAS = "pages"
+CACHE_MIDDLEWARE_KEY_PREFIX = "pages"
+CACHE_MIDDLEWARE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

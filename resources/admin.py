@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from .cache import invalidate_pages
 from .models import (
     KIND_MODELS,
     Article,
@@ -177,6 +178,7 @@ class KindAdmin(admin.ModelAdmin):
         now = timezone.now()
         queryset.filter(published_at__isnull=True).update(published_at=now)
         count = queryset.update(status=Resource.Status.PUBLISHED, updated_at=now)
+        invalidate_pages()  # queryset.update() sends no signals
         self.message_user(request, f"Published {count} item(s).", messages.SUCCESS)
 
     @admin.action(
@@ -184,16 +186,19 @@ class KindAdmin(admin.ModelAdmin):
     )
     def unpublish(self, request, queryset):
         count = queryset.update(status=Resource.Status.DRAFT, updated_at=timezone.now())
+        invalidate_pages()  # queryset.update() sends no signals
         self.message_user(request, f"Unpublished {count} item(s).", messages.SUCCESS)
 
     @admin.action(description="Feature the selected items on the home page", permissions=["change"])
     def feature(self, request, queryset):
         count = queryset.update(featured=True, updated_at=timezone.now())
+        invalidate_pages()  # queryset.update() sends no signals
         self.message_user(request, f"Featured {count} item(s).", messages.SUCCESS)
 
     @admin.action(description="Stop featuring the selected items", permissions=["change"])
     def unfeature(self, request, queryset):
         count = queryset.update(featured=False, updated_at=timezone.now())
+        invalidate_pages()  # queryset.update() sends no signals
         self.message_user(request, f"Stopped featuring {count} item(s).", messages.SUCCESS)
 
 

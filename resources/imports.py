@@ -20,6 +20,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
 
+from .cache import invalidate_pages
 from .models import (
     Creator,
     Credit,
@@ -381,6 +382,8 @@ def import_lines(lines, dry_run=False, progress=None):
             raise ImportFailed(importer.errors)
         if dry_run:
             transaction.set_rollback(True)
+        elif result.created or result.updated:
+            transaction.on_commit(invalidate_pages)  # bulk writes send no signals
     return result
 
 

@@ -1,0 +1,48 @@
+"""
+The page cache for anonymous visitors.
+
+Whole pages are cached by Django's cache middleware in the "pages" cache (settings.CACHES).
+Every key carries a generation number kept in the "default" cache; any change to the library
+moves the generation on, so every cached page is dropped at once, on every app server, without
+listing keys. Pages also expire after CACHE_MIDDLEWARE_SECONDS, which bounds how late an item
+scheduled for a future publish time can appear.
+"""
+
+import time
+
+from django.core.cache import caches
+from django.core.cache.backends.base import default_key_func
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+GENERATION_KEY = "pages:generation"
+
+
+def new_generation():
+    # Time-based, so a generation never repeats after the cache server restarts.
+    return time.time_ns() // 1000
+
+
+def page_key(key, key_prefix, version):
+    """KEY_FUNCTION of the "pages" cache: Django's key, prefixed with the current generation."""
+    generation = caches["default"].get_or_set(GENERATION_KEY, new_generation, timeout=None)
+    return default_key_func(key, f"{key_prefix}:{generation}", version)
+
+
+def invalidate_pages(**kwargs):
+    """Drop every cached page (the next request for each is built afresh)."""
+    try:
+        caches["default"].incr(GENERATION_KEY)
+    except ValueError:
+        caches["default"].set(GENERATION_KEY, new_generation(), timeout=None)
+
+
+def invalidate_on_content_change(sender, **kwargs):
+    if sender._meta.app_label == "resources":
+        invalidate_pages()
+
+
+def connect_signals():
+    """Any save or delete of the library's models, or a change of topics, drops cached pages.
+    Bulk writes (queryset.update(), the importer) call invalidate_pages() themselves."""
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(invalidate_on_content_change, dispatch_uid=f"pages-{id(signal)}")
