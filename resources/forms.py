@@ -35,12 +35,19 @@ def lenient_choice(data, name, choices):
     return value if value in choices else ""
 
 
+class ParameterField(forms.Field):
+    """A raw query parameter as text, never rejected (a CharField refuses NUL bytes)."""
+
+    def to_python(self, value):
+        return "" if value is None else str(value)[:100]
+
+
 class CatalogFilterForm(forms.Form):
-    kind = forms.CharField(required=False)
+    kind = ParameterField(required=False)
     topic = SlugListField(required=False)
-    perspective = forms.CharField(required=False)
-    sort = forms.CharField(required=False)
-    page = forms.CharField(required=False)
+    perspective = ParameterField(required=False)
+    sort = ParameterField(required=False)
+    page = ParameterField(required=False)
 
     SORTS = {"newest": ["-published_at", "-id"], "title": ["title", "id"]}
 

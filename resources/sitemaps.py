@@ -22,17 +22,33 @@ class TopicSitemap(Sitemap):
 
 class CreatorSitemap(Sitemap):
     def items(self):
-        return Creator.objects.filter(resources__in=Resource.objects.published()).distinct()
+        return (
+            Creator.objects.filter(resources__in=Resource.objects.published())
+            .distinct()
+            .order_by("name", "id")
+        )
 
 
 class CollectionSitemap(Sitemap):
     def items(self):
         return Collection.objects.filter(is_public=True)
 
+    def lastmod(self, item):
+        return item.updated_at
+
 
 class PageSitemap(Sitemap):
     def items(self):
-        return ["resources:home", "resources:catalog", "resources:topic_list"]
+        return [
+            "resources:home",
+            "resources:catalog",
+            "resources:book_list",
+            "resources:video_list",
+            "resources:article_list",
+            "resources:quote_list",
+            "resources:topic_list",
+            "resources:collection_list",
+        ]
 
     def location(self, item):
         return reverse(item)

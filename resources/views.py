@@ -1,6 +1,7 @@
 from django.core.paginator import EmptyPage, Paginator
 from django.db import connection
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -9,25 +10,47 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView
 
 from .forms import CatalogFilterForm
-from .models import Collection, CollectionStep, Creator, Resource, Topic
+from .models import Collection, CollectionStep, Creator, Credit, Resource, Topic
 
 PAGE_SIZE = 20
+TOPIC_ITEMS_PER_KIND = 6
 KIND_PLURALS = {"book": "books", "video": "videos", "article": "articles", "quote": "quotes"}
 
 
 def for_lists(queryset):
     """The prefetching every list of resources needs: one query each, never one per item."""
-    return queryset.prefetch_related("topics", "credit_set__creator")
+    return queryset.prefetch_related(
+        "topics", Prefetch("credit_set", queryset=Credit.objects.select_related("creator"))
+    )
 
 
 def published_topics():
-    """Topics with their number of published resources, most used first, empty ones left out."""
+    """Topics with their number of published resources, empty ones left out."""
     public = Q(tagged_resources__content_object__in=Resource.objects.published())
     return (
         Topic.objects.annotate(resource_count=Count("tagged_resources", filter=public))
         .filter(resource_count__gt=0)
         .order_by("name")
     )
+
+
+def kind_groups(counts, url_for_kind=None):
+    """[{kind, label, plural, count, url}] in the order of Resource.Kind, for counts > 0."""
+    return [
+        {
+            "kind": kind,
+            "label": label,
+            "plural": KIND_PLURALS[kind],
+            "count": counts[kind],
+            "url": url_for_kind(kind) if url_for_kind else None,
+        }
+        for kind, label in Resource.Kind.choices
+        if counts.get(kind)
+    ]
+
+
+def count_by_kind(queryset):
+    return dict(queryset.order_by().values_list("kind").annotate(n=Count("id")))
 
 
 def paginate(request, queryset, number):
@@ -44,13 +67,15 @@ def paginate(request, queryset, number):
 def home(request):
     published = Resource.objects.published()
     start_here = (
-        Collection.objects.filter(is_public=True, featured=True)
+        Collection.objects.filter(is_public=True)
+        .order_by("-featured", "title")
         .prefetch_related(public_steps())
         .first()
     )
     quote = (
         published.filter(kind=Resource.Kind.QUOTE)
-        .prefetch_related("credit_set__creator")
+        .prefetch_related(Prefetch("credit_set", queryset=Credit.objects.select_related("creator")))
+        .select_related("source")
         .order_by("-featured", "-published_at")
         .first()
     )
@@ -67,27 +92,40 @@ def catalog(request, kind=None):
     form = CatalogFilterForm(request.GET)
     form.is_valid()  # every field is lenient: cleaned_data always holds safe values
     filters = form.cleaned_data
+    kind_fixed = kind is not None
     kind = kind or filters["kind"]
     queryset = Resource.objects.published()
-    if kind:
-        queryset = queryset.filter(kind=kind)
     if filters["perspective"]:
         queryset = queryset.filter(perspective=filters["perspective"])
     selected_topics = list(Topic.objects.filter(slug__in=filters["topic"]))
     for topic in selected_topics:
         queryset = queryset.filter(topics=topic)
+    counts = count_by_kind(queryset)
+    if kind:
+        queryset = queryset.filter(kind=kind)
     queryset = for_lists(queryset.order_by(*CatalogFilterForm.SORTS[filters["sort"]]))
     page = paginate(request, queryset, filters["page"])
+
+    # Links to another kind keep the other filters; per-kind lists live at /books/ etc.
+    other_filters = query_without(request, "kind", "page")
+    suffix = f"?{other_filters}" if other_filters else ""
     context = {
         "page": page,
         "kind": kind,
-        "kind_label": KIND_PLURALS.get(kind, "resources"),
-        "kind_fixed": kind and "kind" not in request.GET,
+        "kind_label": Resource.Kind(kind).label if kind else "",
+        "kind_plural": KIND_PLURALS.get(kind, "resources"),
+        "kind_fixed": kind_fixed,
         "filters": filters,
         "selected_topics": selected_topics,
         "topics": published_topics(),
-        "kinds": Resource.Kind.choices,
         "perspectives": Resource.Perspective.choices,
+        "perspective_label": Resource.Perspective(filters["perspective"]).label
+        if filters["perspective"]
+        else "",
+        "kind_links": kind_groups(counts, lambda k: f"/{KIND_PLURALS[k]}/{suffix}"),
+        "all_count": sum(counts.values()),
+        "all_url": f"/resources/{suffix}",
+        "is_filtered": bool(selected_topics or filters["perspective"]),
         "query_without_page": query_without(request, "page"),
     }
     return render(request, "resources/catalog.html", context)
@@ -111,7 +149,7 @@ class ResourceDetailView(DetailView):
         queryset = Resource.objects.filter(kind=self.kind)
         if not self.can_preview():
             queryset = queryset.published()
-        return queryset.prefetch_related("topics", "credit_set__creator").select_related("source")
+        return for_lists(queryset).select_related("source")
 
     def can_preview(self):
         user = self.request.user
@@ -122,18 +160,20 @@ class ResourceDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         resource = self.object
+        topic_ids = [topic.pk for topic in resource.topics.all()]
         related = (
             Resource.objects.published()
-            .filter(topics__in=resource.topics.all())
+            .filter(topics__in=topic_ids)
             .exclude(pk=resource.pk)
             .annotate(shared=Count("topics"))
-            .order_by("-shared", "-published_at")
+            .order_by("-shared", "-published_at", "-id")
         )
+        quotations = []
+        if resource.kind != Resource.Kind.QUOTE:
+            quotations = Resource.objects.published().filter(source=resource)[:3]
         return super().get_context_data(
-            related=for_lists(related)[:4],
-            quotations=Resource.objects.published().filter(source=resource)[:3]
-            if resource.kind != Resource.Kind.QUOTE
-            else [],
+            related=for_lists(related)[:4] if topic_ids else [],
+            quotations=quotations,
             is_preview=not resource.is_public,
             **kwargs,
         )
@@ -151,12 +191,22 @@ def topic_list(request):
 
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
-    resources = for_lists(Resource.objects.published().filter(topics=topic).order_by("title"))
-    groups = {value: [] for value in Resource.Kind.values}
-    for resource in resources:
-        groups[resource.kind].append(resource)
-    by_kind = [(KIND_PLURALS[kind], items) for kind, items in groups.items() if items]
-    return render(request, "resources/topic_detail.html", {"topic": topic, "by_kind": by_kind})
+    resources = Resource.objects.published().filter(topics=topic)
+    counts = count_by_kind(resources)
+    # The first few of each kind in one query; "see all" links go to the filtered catalog.
+    rank = Window(RowNumber(), partition_by=F("kind"), order_by=[F("title").asc(), F("id").asc()])
+    items = for_lists(
+        resources.annotate(rank=rank).filter(rank__lte=TOPIC_ITEMS_PER_KIND).order_by("title")
+    )
+    groups = kind_groups(counts, lambda kind: f"/{KIND_PLURALS[kind]}/?topic={topic.slug}")
+    by_kind = {group["kind"]: group for group in groups}
+    for group in groups:
+        group["items"] = []
+    items = list(items)
+    for resource in items:
+        by_kind[resource.kind]["items"].append(resource)
+    context = {"topic": topic, "groups": groups, "items": items, "total": sum(counts.values())}
+    return render(request, "resources/topic_detail.html", context)
 
 
 def creator_detail(request, slug):
@@ -164,9 +214,10 @@ def creator_detail(request, slug):
     resources = for_lists(
         Resource.objects.published().filter(credit__creator=creator).distinct().order_by("title")
     )
-    return render(
-        request, "resources/creator_detail.html", {"creator": creator, "resources": resources}
-    )
+    form = CatalogFilterForm(request.GET)
+    form.is_valid()
+    page = paginate(request, resources, form.cleaned_data["page"])
+    return render(request, "resources/creator_detail.html", {"creator": creator, "page": page})
 
 
 def public_steps():
@@ -175,7 +226,10 @@ def public_steps():
         "steps",
         queryset=CollectionStep.objects.filter(resource__in=published)
         .select_related("resource")
-        .prefetch_related("resource__credit_set__creator", "resource__topics"),
+        .prefetch_related(
+            Prefetch("resource__credit_set", queryset=Credit.objects.select_related("creator")),
+            "resource__topics",
+        ),
     )
 
 
@@ -206,3 +260,4 @@ def healthz(request):
     except Exception:
         return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
