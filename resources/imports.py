@@ -382,8 +382,8 @@ def import_lines(lines, dry_run=False, progress=None):
             raise ImportFailed(importer.errors)
         if dry_run:
             transaction.set_rollback(True)
-        elif result.created or result.updated:
-            transaction.on_commit(invalidate_pages)  # bulk writes send no signals
+    if (result.created or result.updated) and not dry_run:
+        invalidate_pages()  # bulk writes send no signals
     return result
 
 

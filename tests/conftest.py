@@ -61,6 +61,15 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+@pytest.fixture(autouse=True)
+def empty_caches():
+    """Each test starts with no cached pages (the caches outlive a test's transaction)."""
+    from django.core.cache import caches
+
+    for alias in ("default", "pages"):
+        caches[alias].clear()
+
+
 @pytest.fixture
 def seed(db):
     """The seed library, as `make run` loads it."""

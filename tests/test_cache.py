@@ -1,0 +1,70 @@
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.helpers import make_resource
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_public_page_is_served_from_the_cache_the_second_time(client, django_assert_num_queries):
+    make_resource(title="Cached book", topics=["grief"])
+    first = client.get("/resources/")
+    assert first.status_code == 200
+    with django_assert_num_queries(0):
+        second = client.get("/resources/")
+    assert second.content == first.content
+    assert "max-age=" in second["Cache-Control"]
+
+
+def test_publishing_makes_a_resource_appear_at_once_on_cached_catalog_and_topic_pages(client):
+    draft = make_resource(
+        title="Freshly published", status="draft", published_at=None, topics=["grief"]
+    )
+    make_resource(title="Already public", topics=["grief"])
+    for url in ("/resources/", "/topics/grief/"):
+        assert "Freshly published" not in client.get(url).content.decode()
+
+    curator = User.objects.create_user("curie", is_staff=True)
+    curator.groups.add(Group.objects.get(name="Curators"))
+    staff = Client()
+    staff.force_login(curator)
+    response = staff.post(
+        reverse("admin:resources_book_changelist"),
+        {"action": "publish", "_selected_action": [draft.pk]},
+    )
+    assert response.status_code == 302
+
+    for url in ("/resources/", "/topics/grief/"):
+        assert "Freshly published" in client.get(url).content.decode()
+
+
+def test_an_import_drops_cached_pages(client, tmp_path):
+    assert "Imported book" not in client.get("/books/").content.decode()
+    path = tmp_path / "one.jsonl"
+    path.write_text('{"kind": "book", "title": "Imported book"}\n', encoding="utf-8")
+    call_command("import_resources", str(path))
+    assert "Imported book" in client.get("/books/").content.decode()
+
+
+def test_staff_pages_are_never_cached(client):
+    make_resource(title="Public book")
+    client.force_login(User.objects.create_user("staff", is_staff=True))
+    client.get("/resources/")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/resources/")
+    assert len(queries) > 0
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
+def test_a_revisit_with_the_etag_is_answered_304(client):
+    make_resource(title="Public book")
+    response = client.get("/resources/")
+    etag = response["ETag"]
+    revisit = client.get("/resources/", headers={"if-none-match": etag})
+    assert revisit.status_code == 304
+    assert revisit.content == b""
