@@ -33,3 +33,7 @@ serve: $(VENV)/.installed
 	DJANGO_DEBUG=false $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=false $(PY) manage.py collectstatic --noinput
 	DJANGO_DEBUG=false $(VENV)/bin/gunicorn library.wsgi --bind $(HOST_PORT) --workers $(or $(WEB_CONCURRENCY),4)
+
+# Full-page screenshots of the main page types at 375 and 1280 px into docs/screenshots/.
+screenshots: $(VENV)/.installed
+	SCREENSHOTS=1 $(VENV)/bin/pytest tests/test_screenshots.py -q
