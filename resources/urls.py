@@ -1,5 +1,7 @@
 """Public URLs: a contract (DESIGN.md). Keep every path as it is."""
 
+from csp.decorators import csp_replace
+from django.conf import settings
 from django.urls import path
 
 from . import feeds, views
@@ -19,13 +21,13 @@ urlpatterns = [
 ]
 
 for kind, plural in views.KIND_PLURALS.items():
+    detail_view = views.ResourceDetailView.as_view(kind=kind)
+    if kind == Resource.Kind.VIDEO:
+        # Only video pages may frame the video hosts (after a click): see CONTENT_SECURITY_POLICY.
+        detail_view = csp_replace({"frame-src": settings.VIDEO_FRAME_SOURCES})(detail_view)
     urlpatterns += [
         path(f"{plural}/", views.catalog, {"kind": kind}, name=f"{kind}_list"),
-        path(
-            f"{plural}/<slug:slug>/",
-            views.ResourceDetailView.as_view(kind=kind),
-            name=f"{kind}_detail",
-        ),
+        path(f"{plural}/<slug:slug>/", detail_view, name=f"{kind}_detail"),
     ]
 
 assert set(views.KIND_PLURALS) == set(Resource.Kind.values)
