@@ -6,6 +6,8 @@ from django.urls import include, path
 from resources.sitemaps import SITEMAPS
 from resources.views import healthz, robots_txt
 
+handler500 = "resources.views.server_error"
+
 urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

@@ -1,5 +1,7 @@
+import sys
+
 from django.core.paginator import EmptyPage, Paginator
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.db.models import Count, F, Prefetch, Q, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse, JsonResponse
@@ -260,3 +262,16 @@ def healthz(request):
     except Exception:
         return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def server_error(request):
+    """
+    handler500: the site's error page, not a traceback. When the database cannot be reached,
+    a 503 with Retry-After instead, which says "try again soon" to people and load balancers.
+    """
+    error = sys.exc_info()[1]
+    if isinstance(error, (OperationalError, InterfaceError)):
+        response = render(request, "503.html", status=503)
+        response["Retry-After"] = "30"
+        return response
+    return render(request, "500.html", status=500)
