@@ -7,6 +7,7 @@ from django import forms
 from django.utils.text import slugify
 
 from .models import Resource
+from .search import normalize_query
 
 MAX_TOPIC_FILTERS = 5
 
@@ -71,3 +72,27 @@ def clean_page_number(value):
     except (TypeError, ValueError):
         return 1
     return number if number >= 1 else 1
+
+
+class SearchForm(forms.Form):
+    """/search/: `q` is normalised (see `search.normalize_query`), never rejected."""
+
+    q = forms.CharField(required=False, strip=False)
+    kind = forms.CharField(required=False)
+    topic = SlugListField(required=False)
+    page = forms.CharField(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # CharField refuses a NUL byte; here clean_q strips it instead, like other control
+        # characters, so a pasted query with one still searches.
+        self.fields["q"].validators = []
+
+    def clean_q(self):
+        return normalize_query(self.cleaned_data.get("q"))
+
+    def clean_kind(self):
+        return lenient_choice(self.cleaned_data, "kind", Resource.Kind.values)
+
+    def clean_page(self):
+        return clean_page_number(self.cleaned_data.get("page"))

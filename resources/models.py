@@ -12,6 +12,7 @@ import uuid
 from pathlib import PurePath
 from urllib.parse import parse_qs, urlsplit
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
@@ -274,6 +275,12 @@ class Resource(models.Model):
         related_name="quotations",
         help_text="The library's own resource the words come from, if it has it.",
     )
+
+    # Search (resources/search.py). On PostgreSQL a weighted tsvector of the title, topics,
+    # creators and text, kept up to date by database triggers and served by a GIN index (both
+    # created by migration 0003 on PostgreSQL only, so they are not declared here). Always
+    # empty on SQLite, whose simpler search reads the fields themselves.
+    search_document = SearchVectorField(null=True, editable=False)
 
     objects = ResourceQuerySet.as_manager()
 

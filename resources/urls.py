@@ -18,6 +18,7 @@ urlpatterns = [
     path("collections/", views.collection_list, name="collection_list"),
     path("collections/<slug:slug>/", views.collection_detail, name="collection_detail"),
     path("feeds/latest/", feeds.LatestResourcesFeed(), name="feed"),
+    path("search/", views.search, name="search"),
 ]
 
 for kind, plural in views.KIND_PLURALS.items():

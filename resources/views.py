@@ -264,6 +264,21 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+def search(request):
+    """/search/: the engine is resources/search.py; this binds the form and renders."""
+    from .forms import SearchForm
+    from .search import search_library
+
+    form = SearchForm(request.GET)
+    form.is_valid()  # every field is lenient: cleaned_data always holds safe values
+    params = form.cleaned_data
+    results = search_library(params["q"], params["kind"], params["topic"], params["page"])
+    context = {"form": form, "results": results, "kind": params["kind"]}
+    if not results.results:
+        context["topics"] = published_topics()
+    return render(request, "resources/search.html", context)
+
+
 def server_error(request):
     """
     handler500: the site's error page, not a traceback. When the database cannot be reached,
