@@ -199,30 +199,30 @@ def search_library(query, kind="", topic_slugs=(), page_number=1):
     # Which query to run: as typed; else with its spelling corrected; else any of its words.
     # The choice ignores the filters, so that "no video matches" can say what does.
     matches = engine.matches(published, query)
-    total = matches.count()
-    if total == 0:
+    counts = count_by_kind(matches)
+    if not counts:
         correction = engine.correct_spelling(query, all_topics)
         if correction and normal(correction) != normal(query):
             results.suggestion = correction
             corrected = engine.matches(published, correction)
-            corrected_total = corrected.count()
-            if corrected_total:
-                results.searched, matches, total = correction, corrected, corrected_total
+            if corrected_counts := count_by_kind(corrected):
+                results.searched, matches, counts = correction, corrected, corrected_counts
                 results.topic_matches = topics_named_in(correction, all_topics)
-    if total == 0 and len(words_of(results.searched)) > 1 and not has_operators(query):
+    if not counts and len(words_of(results.searched)) > 1 and not has_operators(query):
         matches = engine.matches(published, results.searched, any_words=True)
-        total = matches.count()
-        results.any_words = total > 0
-    results.unfiltered_total = total
-    if total == 0:
+        counts = count_by_kind(matches)
+        results.any_words = bool(counts)
+    results.unfiltered_total = sum(counts.values())
+    if not counts:
         return results
 
     # Facets: counts per kind with the topic filters, per topic with the kind filter.
     with_topics = matches
     for topic in selected:
         with_topics = with_topics.filter(Exists(tagged_with([topic.pk])))
-    results.kind_counts = dict(with_topics.order_by().values_list("kind").annotate(n=Count("pk")))
+    results.kind_counts = count_by_kind(with_topics) if selected else counts
     results.without_kind = sum(results.kind_counts.values())
+    results.without_topics = counts.get(kind, 0) if kind else results.unfiltered_total
     filtered = with_topics.filter(kind=kind) if kind else with_topics
     results.total = results.kind_counts.get(kind, 0) if kind else results.without_kind
     topic_counts = dict(
@@ -237,9 +237,6 @@ def search_library(query, kind="", topic_slugs=(), page_number=1):
         key=lambda item: (-item[1], item[0].name),
     )
     if results.total == 0:
-        if selected:
-            without = matches.filter(kind=kind) if kind else matches
-            results.without_topics = without.count()
         return results
 
     # One page, ranked.
@@ -260,6 +257,11 @@ def search_library(query, kind="", topic_slugs=(), page_number=1):
     by_pk = {resource.pk: resource for resource in page_objects}
     results.results = [by_pk[pk] for pk in ids if pk in by_pk]
     return results
+
+
+def count_by_kind(matches):
+    """{kind: count} of the matches: the kind facet, and the total (its sum), in one query."""
+    return dict(matches.order_by().values_list("kind").annotate(n=Count("pk")))
 
 
 # Normalising text ----------------------------------------------------------------------------
@@ -586,7 +588,11 @@ def simple_snippet(resource, terms, words=30):
         next((t for t in texts if t), ""),
     )
     tokens = clean_marks(text).split()
-    hits = [i for i, token in enumerate(tokens) if any(p.match(fold(token)) for p in patterns)]
+    hits = [
+        i
+        for i, token in enumerate(tokens)
+        if any(p.match(re.sub(r"^\W+", "", fold(token))) for p in patterns)
+    ]
     start = max(0, hits[0] - words // 3) if hits else 0
     shown = []
     for i in range(start, min(len(tokens), start + words)):

@@ -121,9 +121,11 @@ def test_the_video_iframe_appears_only_after_a_click(library, page, off_host_req
     assert off_host_requests == []  # nothing was even attempted before the click
 
     play = page.get_by_role("button", name="Play “A therapist talks” (loads from YouTube)")
-    play.click()
+    play.focus()
+    page.keyboard.press("Enter")  # a keyboard user can play it too
     iframe = page.locator("iframe")
     iframe.wait_for()
+    assert page.evaluate("document.activeElement.tagName") == "IFRAME"
     assert iframe.get_attribute("src") == (
         "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1"
     )

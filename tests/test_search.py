@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from resources import search
 from resources.forms import SearchForm
 from resources.models import Creator, Credit, Resource, TaggedTopic, Topic
 from resources.search import MAX_QUERY_LENGTH, normalize_query, search_library
@@ -146,6 +147,21 @@ def test_title_matches_come_before_text_matches():
     text = make_resource(title="Notes", summary="A chapter on loneliness.")
     title = make_resource(title="Loneliness", summary="A book.")
     assert slugs("loneliness") == [title.slug, text.slug]
+
+
+def test_only_a_bounded_candidate_set_is_ranked_and_the_best_are_never_lost(monkeypatch, client):
+    monkeypatch.setattr(search, "CANDIDATES", 4)
+    monkeypatch.setattr(search, "PAGE_SIZE", 2)
+    tagged = make_resource(title="Quiet", topics=["grief"], summary="About a loss.")
+    for n in range(8):
+        make_resource(title=f"Notes {n}", summary="Grief, mentioned in passing.")
+    titled = make_resource(title="Grief", summary="A book.")
+    results = search_library("grief")
+    assert results.total == 10
+    assert [r.slug for r in results.results] == [titled.slug, tagged.slug]
+    assert results.page.paginator.num_pages == 2  # the ranked set, not every match
+    assert client.get("/search/", {"q": "grief", "page": "2"}).status_code == 200
+    assert client.get("/search/", {"q": "grief", "page": "3"}).status_code == 404
 
 
 # Topics first, facets, no dead ends -----------------------------------------------------------

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -208,6 +209,20 @@ def test_unknown_pages_are_a_friendly_404(client, seed, url):
     assert 'href="/topics/"' in html and 'action="/search/"' in html
     assert "Need help now?" in html
     assert html.count("<h1") == 1
+
+
+@pytest.mark.parametrize("template", ["400.html", "403.html", "500.html"])
+def test_the_error_pages_render_without_a_request_and_show_the_crisis_notice(template):
+    # Django renders 500.html with no context at all: the page must still say where to get help.
+    html = render_to_string(template)
+    assert html.count("<h1") == 1
+    assert "Need help now?" in html and "116 123" in html
+    assert 'href="/"' in html
+
+
+def test_a_page_is_a_few_kilobytes(client, seed):
+    assert len(client.get("/").content) < 30_000
+    assert len(client.get("/books/loves-executioner/").content) < 30_000
 
 
 def test_a_collection_that_is_not_public_is_a_404(client):
