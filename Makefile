@@ -29,7 +29,7 @@ test: $(VENV)/.installed
 
 # Production mode: DEBUG off, settings from the environment (DATABASE_URL, DJANGO_SECRET_KEY, ...).
 serve: $(VENV)/.installed
-	DJANGO_DEBUG=false $(PY) manage.py check --deploy --fail-level WARNING
+	DJANGO_DEBUG=false $(PY) manage.py check --deploy
 	DJANGO_DEBUG=false $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=false $(PY) manage.py collectstatic --noinput
 	DJANGO_DEBUG=false $(VENV)/bin/gunicorn library.wsgi --bind $(HOST_PORT) --workers $(or $(WEB_CONCURRENCY),4)

@@ -87,7 +87,8 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def base_url(live_server):
-    """page.goto("/...") goes to pytest-django's live server."""
+    """page.goto("/...") goes to pytest-django's live server (session-scoped, as
+    pytest-playwright's browser_context_args needs it)."""
     return live_server.url

@@ -35,12 +35,6 @@ PAGES = [
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
 
-@pytest.fixture(scope="session")
-def base_url(live_server):
-    # Session-scoped, as pytest-playwright's browser_context_args needs it.
-    return live_server.url
-
-
 @pytest.fixture
 def library(seed):
     """The seed library plus a made-up video with a YouTube link."""

@@ -23,12 +23,6 @@ PAGES = {
 SIZES = [(375, 812), (1280, 900)]  # a phone and a desktop
 
 
-@pytest.fixture(scope="session")
-def base_url(live_server):
-    # Session-scoped, as pytest-playwright's browser_context_args needs it.
-    return live_server.url
-
-
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(not os.environ.get("SCREENSHOTS"), reason="run with `make screenshots`")
