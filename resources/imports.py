@@ -359,6 +359,8 @@ def import_lines(lines, dry_run=False, progress=None):
     line, the second writes in batches inside one transaction (bounded memory, a few queries
     per batch rather than per line). `progress(done, total)` is called after each batch.
     """
+    if iter(lines) is lines:
+        raise TypeError("import_lines reads its lines twice: pass a list or a JsonlFile")
     total = check_lines(lines)
     result = ImportResult(dry_run=dry_run)
     importer = BatchImporter(result)

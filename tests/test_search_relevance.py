@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from resources.imports import import_lines
+from resources.imports import JsonlFile, import_lines
 from resources.models import Topic
 from resources.search import search_library
 
@@ -111,8 +111,7 @@ CASES = [
 
 @pytest.fixture
 def library(seed):
-    with open(DATA, encoding="utf-8") as lines:
-        import_lines(lines)
+    import_lines(JsonlFile(DATA))
     for name, aliases in TOPIC_ALIASES.items():
         Topic.objects.filter(name=name).update(aliases=aliases)
 
