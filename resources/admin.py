@@ -3,6 +3,8 @@ The curators' workplace.
 
 Each kind has its own admin page (Book, Video, Article, Quote: proxy models) showing only its
 fields; "All resources" lists every kind for searching and links on to the kind's own page.
+Every change page has a History button (django-simple-history): who changed what and when,
+and any earlier version, which can be restored.
 """
 
 from django import forms
@@ -13,6 +15,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from simple_history.admin import SimpleHistoryAdmin
 
 from .cache import invalidate_pages
 from .models import (
@@ -39,7 +42,7 @@ admin.site.index_title = "Curate the library"
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(SimpleHistoryAdmin):
     list_display = ["name", "slug", "featured", "resource_count", "aliases"]
     list_filter = ["featured"]
     list_editable = ["featured"]
@@ -56,7 +59,7 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(Creator)
-class CreatorAdmin(admin.ModelAdmin):
+class CreatorAdmin(SimpleHistoryAdmin):
     list_display = ["name", "slug", "resource_count"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -118,7 +121,7 @@ class ResourceForm(forms.ModelForm):
         return image
 
 
-class KindAdmin(admin.ModelAdmin):
+class KindAdmin(SimpleHistoryAdmin):
     """What the four kinds' admin pages share. Subclasses set `kind_fields`."""
 
     form = ResourceForm
@@ -294,7 +297,7 @@ class CollectionStepInline(admin.TabularInline):
 
 
 @admin.register(Collection)
-class CollectionAdmin(admin.ModelAdmin):
+class CollectionAdmin(SimpleHistoryAdmin):
     list_display = ["title", "is_public", "featured", "step_count", "step_titles"]
     list_filter = ["is_public", "featured"]
     search_fields = ["title", "summary"]

@@ -16,12 +16,13 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, signals
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
 from imagekit.models import ImageSpecField
 from imagekit.processors import ResizeToFit
+from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
@@ -53,6 +54,7 @@ class Topic(TagBase):
     featured = models.BooleanField(default=False, help_text="Show this topic on the home page.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["name"]
@@ -85,6 +87,7 @@ class Creator(models.Model):
     bio = models.TextField(blank=True, help_text="A short, factual introduction. Optional.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["name"]
@@ -141,6 +144,11 @@ class Status(models.TextChoices):
     DRAFT = "draft", "Draft"
     REVIEW = "review", "In review"
     PUBLISHED = "published", "Published"
+
+
+# The audit trail of every kind (django-simple-history): who changed what and when, and each
+# earlier version, restorable in the admin. The proxy kinds save through it too (see below).
+RESOURCE_HISTORY = HistoricalRecords(excluded_fields=["search_document", "updated_at"])
 
 
 class Resource(models.Model):
@@ -283,6 +291,7 @@ class Resource(models.Model):
     search_document = SearchVectorField(null=True, editable=False)
 
     objects = ResourceQuerySet.as_manager()
+    history = RESOURCE_HISTORY
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -450,6 +459,14 @@ KIND_MODELS = {
     Resource.Kind.QUOTE: Quote,
 }
 
+# simple-history listens to Resource's own signals; a Book saved through its admin page sends
+# them as Book. Record those in Resource's history as well.
+for proxy in KIND_MODELS.values():
+    proxy._meta.simple_history_manager_attribute = "history"
+    signals.post_save.connect(RESOURCE_HISTORY.post_save, sender=proxy, weak=False)
+    signals.pre_delete.connect(RESOURCE_HISTORY.pre_delete, sender=proxy, weak=False)
+    signals.post_delete.connect(RESOURCE_HISTORY.post_delete, sender=proxy, weak=False)
+
 
 class Collection(models.Model):
     """A curated, ordered path through the library ("Start here: what is therapy like?")."""
@@ -465,6 +482,7 @@ class Collection(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["-featured", "title"]

@@ -265,3 +265,31 @@ def test_a_phone_photo_is_stored_without_its_location_or_camera(client, curator)
         assert image.format == "JPEG" and image.size == (300, 200)
         assert not image.getexif()
     assert b"PhoneMaker" not in stored.read()
+
+
+def test_a_curators_change_is_in_the_history_with_its_author_and_can_be_reverted(client, curator):
+    client.post(reverse("admin:resources_book_add"), book_form(client))
+    book = Book.objects.get()
+    change = book_form(client, title="The Examined Life, renamed", status="published")
+    response = client.post(reverse("admin:resources_book_change", args=[book.pk]), change)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+    history = list(book.history.order_by("history_date"))
+    assert [(h.history_type, h.title, h.history_user) for h in history] == [
+        ("+", "The Examined Life", curator),
+        ("~", "The Examined Life, renamed", curator),
+    ]
+    page = client.get(reverse("admin:resources_book_history", args=[book.pk]))
+    assert page.status_code == 200
+    assert "curie" in page.content.decode()
+
+    first = history[0]
+    revert_url = reverse("admin:resources_book_simple_history", args=[book.pk, first.pk])
+    form_page = client.get(revert_url)
+    assert form_page.status_code == 200
+    revert = book_form(client, title="The Examined Life", status="draft")
+    revert.update(management_form(form_page.content.decode()))
+    assert client.post(revert_url, revert).status_code == 302
+    book.refresh_from_db()
+    assert book.title == "The Examined Life"
+    assert book.history.first().history_user == curator
