@@ -22,7 +22,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
-SEQUENTIAL_CHUNKS = 8
 QUERIES = {
     "common word": "therapy",
     "rare word": "kintsugi",
@@ -36,7 +35,7 @@ def manage(database_url, *args):
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
 
-def prepare(count, database_url, database, chunk, jobs):
+def prepare(count, database_url, database):
     import psycopg
 
     with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as connection:
@@ -52,7 +51,7 @@ def prepare(count, database_url, database, chunk, jobs):
     manage(database_url, "migrate", "--noinput", "-v", "0")
     manage(database_url, "load_seed")  # the real topics, with their aliases
     started = time.perf_counter()
-    import_in_chunks(database_url, data, chunk, jobs)
+    manage(database_url, "import_resources", str(data))
     print(f"  imported {count} resources in {time.perf_counter() - started:.0f} s")
     manage(
         database_url,
@@ -62,39 +61,10 @@ def prepare(count, database_url, database, chunk, jobs):
     )
 
 
-def import_in_chunks(database_url, data, chunk, jobs):
-    """
-    `import_resources` on files of `chunk` lines: the first few one by one (they create the
-    topics and most of the people), then `jobs` at a time. Why chunks: one import is one
-    transaction with several savepoints a line, and PostgreSQL slows down as a transaction's
-    subtransactions pile up (a 10,000-line file took 585 s in one go). Each chunk is its own
-    all-or-nothing import; one that fails (a deadlock: two chunks creating the same person at
-    once) is imported again, which is safe because re-importing is idempotent.
-    """
-    lines = data.read_text(encoding="utf-8").splitlines(keepends=True)
-    paths = []
-    for number, start in enumerate(range(0, len(lines), chunk)):
-        path = data.with_suffix(f".{number:04}.jsonl")
-        path.write_text("".join(lines[start : start + chunk]), encoding="utf-8")
-        paths.append(path)
-    env = {**os.environ, "DATABASE_URL": database_url}
-    command = [PYTHON, "manage.py", "import_resources"]
-    for path in paths[:SEQUENTIAL_CHUNKS]:
-        subprocess.run([*command, str(path)], cwd=ROOT, env=env, check=True)
-    pending = paths[SEQUENTIAL_CHUNKS:]
-    for _attempt in range(3):
-        running, failed = [], []
-        while pending or running:
-            while pending and len(running) < jobs:
-                path = pending.pop(0)
-                running.append((path, subprocess.Popen([*command, str(path)], cwd=ROOT, env=env)))
-            path, process = running.pop(0)
-            if process.wait() != 0:
-                failed.append(path)
-        pending = failed
-        if not pending:
-            return
-    raise SystemExit(f"could not import {pending}")
+def page(client, query):
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200, response.status_code
+    return response
 
 
 def measure(runs):
@@ -112,7 +82,7 @@ def measure(runs):
     for label, query in QUERIES.items():
         for name, call in [
             ("engine", lambda q=query: search_library(q)),
-            ("page", lambda q=query: client.get("/search/", {"q": q})),
+            ("page", lambda q=query: page(client, q)),
         ]:
             call()  # warm the connection and caches
             timings = []
@@ -135,8 +105,7 @@ def main():
     parser.add_argument("sizes", type=int, nargs="+")
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--skip-import", action="store_true")
-    parser.add_argument("--chunk", type=int, default=1000, help="lines per import_resources")
-    parser.add_argument("--jobs", type=int, default=2, help="imports at a time")
+    parser.add_argument("--vacuum-full", action="store_true", help="pack the table first")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
@@ -147,8 +116,18 @@ def main():
         database_url = f"{SERVER}/{database}"
         print(f"{count} resources ({database})")
         if not args.skip_import:
-            prepare(count, database_url, database, args.chunk, args.jobs)
-        env = {**os.environ, "DATABASE_URL": database_url}
+            prepare(count, database_url, database)
+        if args.vacuum_full:
+            # Compare with a freshly packed table (dead row versions left by the import).
+            manage(
+                database_url,
+                "shell",
+                "-c",
+                "from django.db import connection; "
+                "connection.cursor().execute('VACUUM FULL ANALYZE resources_resource')",
+            )
+        # The page cache would answer every repeat: time the work, not the cache.
+        env = {**os.environ, "DATABASE_URL": database_url, "PAGE_CACHE_SECONDS": "0"}
         subprocess.run(
             [PYTHON, __file__, "0", "--measure", "--runs", str(args.runs)], env=env, check=True
         )

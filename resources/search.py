@@ -461,6 +461,7 @@ class PostgresEngine:
         )
         resources = (
             Resource.objects.filter(pk__in=ids)
+            .defer("search_document")
             .annotate(headline=headline)
             .prefetch_related("topics", "credit_set__creator")
         )
@@ -561,8 +562,10 @@ class SimpleEngine:
         )
 
     def page_objects(self, ids, query, any_words=False):
-        resources = Resource.objects.filter(pk__in=ids).prefetch_related(
-            "topics", "credit_set__creator"
+        resources = (
+            Resource.objects.filter(pk__in=ids)
+            .defer("search_document")
+            .prefetch_related("topics", "credit_set__creator")
         )
         terms = self.terms(query)
         for resource in resources:
