@@ -115,7 +115,9 @@ def main():
         database = f"library_bench_{count}"
         database_url = f"{SERVER}/{database}"
         print(f"{count} resources ({database})")
-        if not args.skip_import:
+        if args.skip_import:
+            manage(database_url, "migrate", "--noinput", "-v", "0")
+        else:
             prepare(count, database_url, database)
         if args.vacuum_full:
             # Compare with a freshly packed table (dead row versions left by the import).

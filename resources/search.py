@@ -19,6 +19,7 @@ any of its words instead of all of them; count per kind and per topic; rank one 
 import difflib
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import and_, or_
@@ -54,15 +55,20 @@ PAGE_SIZE = 20
 TOPIC_FACETS = 12
 CONFIG = "library_english"  # PostgreSQL text search configuration (migration 0003)
 
-# Ranking only a bounded candidate set. `ts_rank` reads every matching document, so a common
-# word ("therapy" in most of 100,000 resources) would rank tens of thousands of rows for one
-# page. Past this many matches, only the CANDIDATES best by a cheap order (exact or prefix
-# title match, then tagged with a topic the query names, then newest) are ranked in full.
-# Trade-off: past the first CANDIDATES/PAGE_SIZE pages results are not shown (the count still
-# is, with the facets to narrow it), and a resource that merely mentions a common word, is
-# old, and is neither titled nor tagged by it may miss the ranked set. Exact titles and
-# topic matches are never lost.
-CANDIDATES = 1000
+# Bounded work for common words. A word in most of 100,000 resources ("therapy") would
+# otherwise be counted, faceted and ranked over every match for one page of 20.
+#
+# Counting: the counts per kind and per topic look at no more than COUNT_LIMIT matches; past
+# that the page says "5,000+" and the facet numbers are lower bounds ("+"). Ranking: past
+# CANDIDATES matches, only a candidate set is ranked in full: the CANDIDATES newest matches
+# (an index walk on published_at that stops early), the newest CANDIDATES tagged with a topic
+# the query names, and the titles that are or start with the query. Trade-off: results stop
+# after CANDIDATES / PAGE_SIZE pages (the facets are there to narrow the search), and an older
+# resource that only mentions a common word may be left out of the ranking; exact titles and
+# resources tagged with the searched topic never are.
+COUNT_LIMIT = 5000
+TOPIC_SAMPLE = 1000  # past COUNT_LIMIT, the topic facet counts this many (lower bounds anyway)
+CANDIDATES = 500
 
 # Boosts added to the text rank (which is at most about 1): an exact title beats a title that
 # starts with the query, which beats being tagged with the topic the query names, which beats
@@ -101,6 +107,7 @@ class SearchResults:
     kind_counts: dict = field(default_factory=dict)  # kind → count (the topic filters apply)
     topic_counts: list = field(default_factory=list)  # [(topic, count)] (the kind filter applies)
     without_kind: int = 0  # matches if the kind filter were dropped
+    capped: bool = False  # more than COUNT_LIMIT matches: the counts are lower bounds
     without_topics: int = 0  # matches if the topic filters were dropped
     kind: str = ""
     selected_topics: list = field(default_factory=list)
@@ -223,10 +230,14 @@ def search_library(query, kind="", topic_slugs=(), page_number=1):
     results.kind_counts = count_by_kind(with_topics) if selected else counts
     results.without_kind = sum(results.kind_counts.values())
     results.without_topics = counts.get(kind, 0) if kind else results.unfiltered_total
+    results.capped = results.without_kind >= COUNT_LIMIT
     filtered = with_topics.filter(kind=kind) if kind else with_topics
     results.total = results.kind_counts.get(kind, 0) if kind else results.without_kind
+    if kind and results.capped:
+        # The kind's count in a sample of the matches is only a lower bound: count it.
+        results.total = sum(count_by_kind(filtered).values())
     topic_counts = dict(
-        TaggedTopic.objects.filter(content_object__in=filtered.values("pk"))
+        TaggedTopic.objects.filter(content_object__in=sample(filtered, results.capped))
         .values_list("tag")
         .annotate(n=Count("pk"))
         .order_by("-n")[: TOPIC_FACETS + len(selected)]
@@ -241,12 +252,9 @@ def search_library(query, kind="", topic_slugs=(), page_number=1):
 
     # One page, ranked.
     topic_ids = [topic.pk for topic in results.topic_matches]
-    ranked = engine.ranked(filtered, results.searched, topic_ids, results.any_words)
     if results.total > CANDIDATES:
-        cheap = boosted(filtered, results.searched, topic_ids).order_by(
-            "-boost", "-published_at", "-pk"
-        )
-        ranked = ranked.filter(pk__in=cheap.values("pk")[:CANDIDATES])
+        filtered = Resource.objects.filter(candidates(filtered, results.searched, topic_ids))
+    ranked = engine.ranked(filtered, results.searched, topic_ids, results.any_words)
     paginator = Paginator(ranked.values_list("pk", flat=True), PAGE_SIZE)
     paginator.count = min(results.total, CANDIDATES)  # known already: no second count
     if page_number > paginator.num_pages:
@@ -259,9 +267,29 @@ def search_library(query, kind="", topic_slugs=(), page_number=1):
     return results
 
 
+def sample(matches, small=False):
+    """Up to COUNT_LIMIT (or TOPIC_SAMPLE) of the matches' ids, in no order (a subquery)."""
+    return matches.order_by().values("pk")[: TOPIC_SAMPLE if small else COUNT_LIMIT]
+
+
 def count_by_kind(matches):
-    """{kind: count} of the matches: the kind facet, and the total (its sum), in one query."""
-    return dict(matches.order_by().values_list("kind").annotate(n=Count("pk")))
+    """{kind: count} of (up to COUNT_LIMIT) matches: the kind facet, and the total (its sum),
+    in one query. Counted here: PostgreSQL would join the LIMIT back to the whole table."""
+    return dict(Counter(matches.order_by().values_list("kind", flat=True)[:COUNT_LIMIT]))
+
+
+def candidates(matches, query, topic_ids):
+    """The condition for the candidate set that is ranked (see CANDIDATES)."""
+    newest = matches.order_by("-published_at")
+    parts = [newest.values("pk")[:CANDIDATES]]
+    if topic_ids:
+        tagged = newest.filter(Exists(tagged_with(topic_ids)))
+        parts.append(tagged.values("pk")[:CANDIDATES])
+    if title := normalize_title(query):
+        parts.append(matches.filter(title__istartswith=title).order_by().values("pk")[:CANDIDATES])
+    if connection.features.supports_slicing_ordering_in_compound:
+        return Q(pk__in=parts[0].union(*parts[1:]))
+    return reduce(or_, [Q(pk__in=part) for part in parts])  # SQLite: no LIMIT in a UNION
 
 
 # Normalising text ----------------------------------------------------------------------------

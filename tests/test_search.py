@@ -164,6 +164,20 @@ def test_only_a_bounded_candidate_set_is_ranked_and_the_best_are_never_lost(monk
     assert client.get("/search/", {"q": "grief", "page": "3"}).status_code == 404
 
 
+def test_past_the_count_limit_the_counts_are_lower_bounds(monkeypatch, client):
+    monkeypatch.setattr(search, "COUNT_LIMIT", 5)
+    monkeypatch.setattr(search, "TOPIC_SAMPLE", 3)
+    monkeypatch.setattr(search, "CANDIDATES", 4)
+    for n in range(6):
+        make_resource("book", title=f"Grief {n}", topics=["grief"])
+    for n in range(3):
+        make_resource("video", title=f"On grief {n}")
+    results = search_library("grief")
+    assert results.capped and results.total == 5
+    assert search_library("grief", kind="video").total == 3  # counted, not sampled
+    assert "5+ results" in client.get("/search/", {"q": "grief"}).text
+
+
 # Topics first, facets, no dead ends -----------------------------------------------------------
 
 
