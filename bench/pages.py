@@ -1,0 +1,266 @@
+"""
+Page timings against the production server: the framework floor, cached and uncached pages,
+and a mixed load test.
+
+    .venv/bin/python bench/pages.py 100000 [--duration 10] [--skip-import] [--redis]
+    .venv/bin/python bench/pages.py 100000 --skip-import --load 60
+
+It generates N resources (bench/generate.py, seeded), imports them with `import_resources`
+into a fresh PostgreSQL database (`library_pages_<N>` on BENCH_POSTGRES, default
+postgres://postgres@127.0.0.1:5432; --skip-import reuses it), serves the site with gunicorn in
+production mode (DEBUG off, 4 sync workers, persistent connections) on 127.0.0.1:8765, and
+drives it with wrk (Debian package `wrk`, 2 threads, 16 connections) for each page:
+
+- `/robots.txt`, the framework floor: a minimal view with no database query;
+- every page twice: "cached" (the anonymous page cache on, as in production) and "uncached"
+  (PAGE_CACHE_SECONDS=0, so every request builds the page: views, queries, templates).
+
+It prints a table (requests/s, p50 and p95 in ms, and each page's cost against the floor) and
+writes bench/out/pages-<N>.json. With --load S it instead runs one mixed load test for S
+seconds with 32 connections over every page and search, cache on, and reports errors and 5xx.
+Traffic goes to 127.0.0.1 only; every run is bounded in time.
+"""
+
+import argparse
+import json
+import os
+import re
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+ADDRESS = "127.0.0.1:8765"
+FLOOR = "/robots.txt"
+
+# wrk prints these after a run: latency percentiles in microseconds, and the request count.
+REPORT_LUA = """
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %d %d %d %d %d\\n", summary.requests,
+    latency:percentile(50), latency:percentile(95), summary.errors.status,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+end
+"""
+# For the load test: each request takes the next path of a list.
+MIX_LUA = """
+paths = {%s}
+counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", paths[(counter %% #paths) + 1])
+end
+"""
+
+
+def run(*args, env=None, **kwargs):
+    return subprocess.run(args, cwd=ROOT, env=env, check=True, **kwargs)
+
+
+def prepare(count, database_url, database):
+    import psycopg
+
+    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{database}"')
+        connection.execute(f'CREATE DATABASE "{database}"')
+    data = Path(tempfile.gettempdir()) / f"library-pages-{count}.jsonl"
+    with open(data, "w", encoding="utf-8") as output:
+        run(PYTHON, "bench/generate.py", str(count), "--seed", "1", stdout=output)
+    env = {**os.environ, "DATABASE_URL": database_url}
+    run(PYTHON, "manage.py", "migrate", "--noinput", "-v", "0", env=env)
+    run(PYTHON, "manage.py", "load_seed", env=env)
+    started = time.perf_counter()
+    run(PYTHON, "manage.py", "import_resources", str(data), env=env)
+    print(f"imported {count} resources in {time.perf_counter() - started:.0f} s")
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        connection.execute("VACUUM ANALYZE")
+
+
+def pages(database_url):
+    """The pages to time: one of each type, with slugs taken from the database."""
+    import psycopg
+
+    with psycopg.connect(database_url) as connection:
+
+        def slug(sql):
+            return connection.execute(sql).fetchone()[0]
+
+        published = "status = 'published' AND published_at <= now()"
+        detail = {
+            kind: slug(
+                f"SELECT slug FROM resources_resource WHERE kind = '{kind}' AND {published} "
+                "ORDER BY id DESC LIMIT 1"
+            )
+            for kind in ("book", "video", "article", "quote")
+        }
+        topic = slug(
+            "SELECT t.slug FROM resources_topic t JOIN resources_taggedtopic tt "
+            "ON tt.tag_id = t.id GROUP BY t.slug ORDER BY count(*) DESC LIMIT 1"
+        )
+    return {
+        "home": "/",
+        "catalog page 1": "/resources/",
+        "catalog page 2000": "/resources/?page=2000",
+        "topic page": f"/topics/{topic}/",
+        **{f"{kind} page": f"/{kind}s/{detail[kind]}/" for kind in detail},
+        "search: common word": "/search/?q=therapy",
+        "search: rare word": "/search/?q=kintsugi",
+        "search: two words": "/search/?q=first+session",
+        "search: phrase": "/search/?q=%22the+first+session%22",
+        "search: misspelling": "/search/?q=anxeity",
+    }
+
+
+class Server:
+    """gunicorn in production mode, as `make serve` runs it, until stopped."""
+
+    def __init__(self, database_url, page_cache_seconds, redis):
+        self.static = tempfile.mkdtemp(prefix="library-static-")
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "DJANGO_DEBUG": "false",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(40),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DJANGO_SECURE_SSL_REDIRECT": "false",
+            "DJANGO_SECURE_COOKIES": "false",
+            "DJANGO_STATIC_ROOT": self.static,
+            "DJANGO_LOG_LEVEL": "WARNING",
+            "PAGE_CACHE_SECONDS": str(page_cache_seconds),
+        }
+        self.env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        if redis:
+            self.env["REDIS_URL"] = "redis://127.0.0.1:6379/0"
+        else:
+            self.env.pop("REDIS_URL", None)
+
+    def __enter__(self):
+        run(PYTHON, "manage.py", "collectstatic", "--noinput", "-v", "0", env=self.env)
+        self.process = subprocess.Popen(
+            [
+                str(Path(PYTHON).parent / "gunicorn"),
+                "library.wsgi",
+                "--bind",
+                ADDRESS,
+                "--workers",
+                "4",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=self.env,
+        )
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://{ADDRESS}{FLOOR}", timeout=1)
+                return self
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("gunicorn did not start")
+
+    def __exit__(self, *exc):
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=30)
+
+
+def wrk(path, duration, connections=16, script=REPORT_LUA):
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as lua:
+        lua.write(script)
+        lua.flush()
+        output = subprocess.run(
+            [
+                "wrk",
+                "-t2",
+                f"-c{connections}",
+                f"-d{duration}s",
+                "-s",
+                lua.name,
+                f"http://{ADDRESS}{path}",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    requests, p50, p95, bad_status, socket_errors = map(
+        int, re.search(r"RESULT (\d+) (\d+) (\d+) (\d+) (\d+)", output).groups()
+    )
+    return {
+        "requests_per_second": round(requests / duration, 1),
+        "p50_ms": round(p50 / 1000, 2),
+        "p95_ms": round(p95 / 1000, 2),
+        "non_2xx_3xx": bad_status,
+        "socket_errors": socket_errors,
+    }
+
+
+def time_pages(urls, duration, database_url, redis):
+    results = {}
+    for mode, seconds in (("cached", 300), ("uncached", 0)):
+        with Server(database_url, seconds, redis):
+            floor = wrk(FLOOR, duration)
+            results[mode] = {"floor": floor}
+            for name, path in urls.items():
+                wrk(path, 1)  # warm: first request builds the page (and caches it)
+                measured = wrk(path, duration)
+                measured["requests_vs_floor"] = round(
+                    measured["requests_per_second"] / floor["requests_per_second"], 3
+                )
+                measured["p50_vs_floor"] = round(measured["p50_ms"] / floor["p50_ms"], 1)
+                results[mode][name] = measured
+                print(
+                    f"{mode:9} {name:22} {measured['requests_per_second']:8.0f}/s "
+                    f"p50 {measured['p50_ms']:6.1f} ms  p95 {measured['p95_ms']:6.1f} ms  "
+                    f"{measured['requests_vs_floor']:.2f}× floor",
+                    flush=True,
+                )
+    return results
+
+
+def load_test(urls, duration, database_url, redis):
+    paths = [FLOOR, *urls.values()]
+    script = MIX_LUA % ", ".join(json.dumps(p) for p in paths) + REPORT_LUA
+    with Server(database_url, 300, redis):
+        result = wrk("/", duration, connections=32, script=script)
+    print(
+        f"load test: {duration} s, 32 connections, {len(paths)} pages and searches in turn: "
+        f"{result['requests_per_second']:.0f} requests/s, p50 {result['p50_ms']} ms, "
+        f"p95 {result['p95_ms']} ms, {result['non_2xx_3xx']} non-2xx/3xx, "
+        f"{result['socket_errors']} socket errors"
+    )
+    return result
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("count", type=int)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per page (wrk -d)")
+    parser.add_argument("--skip-import", action="store_true")
+    parser.add_argument("--redis", action="store_true", help="cache in Redis on 127.0.0.1:6379")
+    parser.add_argument("--load", type=int, metavar="SECONDS", help="run the mixed load test")
+    args = parser.parse_args()
+
+    database = f"library_pages_{args.count}"
+    database_url = f"{SERVER}/{database}"
+    if not args.skip_import:
+        prepare(args.count, database_url, database)
+    urls = pages(database_url)
+    out = ROOT / "bench" / "out"
+    out.mkdir(exist_ok=True)
+    if args.load:
+        result = load_test(urls, args.load, database_url, args.redis)
+        (out / f"load-{args.count}.json").write_text(json.dumps(result, indent=2))
+        sys.exit(1 if result["non_2xx_3xx"] or result["socket_errors"] else 0)
+    results = time_pages(urls, args.duration, database_url, args.redis)
+    (out / f"pages-{args.count}.json").write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
