@@ -143,6 +143,22 @@ STORAGES = {
     },
 }
 
+# Media on S3-compatible object storage (django-storages, the `s3` extra) when a bucket is
+# named; credentials come from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY. Add the bucket's
+# or CDN's origin to CSP_IMG_SRC. See docs/deploy.md.
+if env("AWS_STORAGE_BUCKET_NAME", default=""):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
+            "region_name": env("AWS_S3_REGION_NAME", default=None),
+            "custom_domain": env("AWS_S3_CUSTOM_DOMAIN", default=None),
+            "querystring_auth": False,  # public images, plain URLs
+            "file_overwrite": False,
+        },
+    }
+
 # Uploaded images: real JPEG, PNG or WebP only, checked by Pillow (resources.validators).
 IMAGE_UPLOAD_MAX_BYTES = env.int("IMAGE_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
 IMAGE_UPLOAD_MAX_PIXELS = env.int("IMAGE_UPLOAD_MAX_PIXELS", default=40_000_000)
