@@ -99,7 +99,7 @@ def thumbnail(resource):
     except (OSError, ValueError):
         return "(image file missing)"
     return format_html(
-        '<img src="{}" alt="{}" style="max-height:80px;max-width:60px">', url, resource.image_alt
+        '<img src="{}" alt="{}" height="80">', url, resource.image_alt
     )
 
 
