@@ -4,16 +4,17 @@ Search: `/search/?q=` across every kind, with the `kind` and `topic` filters.
 `search_library()` is the whole interface; the view binds the form, calls it and renders. Two
 engines answer it with the same results object:
 
-- PostgreSQL (production): a weighted tsvector per resource (`Resource.search_document`, kept
-  up to date by the triggers of migration 0003) with a GIN index, English stemming with accents
-  folded, the websearch syntax ("quoted phrase", -word, or), `ts_rank` plus boosts, and
-  `ts_headline` snippets. Typo tolerance comes from pg_trgm.
+- PostgreSQL (production): a weighted tsvector per resource (`Resource.search_document`,
+  kept up to date by the triggers of migrations 0003 and 0004) with a GIN index, English
+  stemming with accents folded, the websearch syntax ("quoted phrase", -word, or), `ts_rank`
+  plus boosts, and `ts_headline` snippets. Typo tolerance comes from pg_trgm.
 - SQLite (the embedded default): a case-insensitive word match over the same fields. No
   stemming beyond plurals, no phrase or exclusion syntax, no ranking inside a tier.
 
-The steps are the same for both, and so is the number of queries, whatever the number of
-results: look the query up; if nothing matches, try it with its spelling corrected, then with
-any of its words instead of all of them; count per kind and per topic; rank one page; fetch it.
+The steps are the same for both, and the number of queries has a fixed ceiling whatever the
+number of results: look the query up; if nothing matches, try it with its spelling corrected,
+then with any of its words instead of all of them; count per kind and per topic; rank one
+page; fetch it.
 """
 
 import difflib
@@ -90,7 +91,6 @@ STOP_WORDS = frozenset(
     "a an and are as at be by do does for from how i in is it its of on or so that the this to "
     "was what when where which who why with you your my me about can".split()
 )
-KIND_WORDS = dict(Resource.Kind.choices)
 
 
 @dataclass
@@ -107,7 +107,8 @@ class SearchResults:
     kind_counts: dict = field(default_factory=dict)  # kind → count (the topic filters apply)
     topic_counts: list = field(default_factory=list)  # [(topic, count)] (the kind filter applies)
     without_kind: int = 0  # matches if the kind filter were dropped
-    capped: bool = False  # more than COUNT_LIMIT matches: the counts are lower bounds
+    capped: bool = False  # more than COUNT_LIMIT matches: the facet counts are lower bounds
+    total_capped: bool = False  # and so is the total
     without_topics: int = 0  # matches if the topic filters were dropped
     kind: str = ""
     selected_topics: list = field(default_factory=list)
@@ -206,28 +207,31 @@ def search_library(query, kind="", topic_slugs=(), page_number=1):
     # Which query to run: as typed; else with its spelling corrected; else any of its words.
     # The choice ignores the filters, so that "no video matches" can say what does.
     matches = engine.matches(published, query)
-    counts = count_by_kind(matches)
-    if not counts:
+    rows = sample_rows(matches)
+    if not rows:
         correction = engine.correct_spelling(query, all_topics)
         if correction and normal(correction) != normal(query):
             results.suggestion = correction
             corrected = engine.matches(published, correction)
-            if corrected_counts := count_by_kind(corrected):
-                results.searched, matches, counts = correction, corrected, corrected_counts
+            if corrected_rows := sample_rows(corrected):
+                results.searched, matches, rows = correction, corrected, corrected_rows
                 results.topic_matches = topics_named_in(correction, all_topics)
-    if not counts and len(words_of(results.searched)) > 1 and not has_operators(query):
+    if not rows and len(words_of(results.searched)) > 1 and not has_operators(query):
         matches = engine.matches(published, results.searched, any_words=True)
-        counts = count_by_kind(matches)
-        results.any_words = bool(counts)
-    results.unfiltered_total = sum(counts.values())
-    if not counts:
+        rows = sample_rows(matches)
+        results.any_words = bool(rows)
+    counts = Counter(kind for _, kind in rows)
+    results.unfiltered_total = len(rows)
+    if not rows:
         return results
 
     # Facets: counts per kind with the topic filters, per topic with the kind filter.
     with_topics = matches
     for topic in selected:
         with_topics = with_topics.filter(Exists(tagged_with([topic.pk])))
-    results.kind_counts = count_by_kind(with_topics) if selected else counts
+    if selected:
+        rows = sample_rows(with_topics)
+    results.kind_counts = dict(Counter(kind for _, kind in rows))
     results.without_kind = sum(results.kind_counts.values())
     results.without_topics = counts.get(kind, 0) if kind else results.unfiltered_total
     results.capped = results.without_kind >= COUNT_LIMIT
@@ -235,9 +239,13 @@ def search_library(query, kind="", topic_slugs=(), page_number=1):
     results.total = results.kind_counts.get(kind, 0) if kind else results.without_kind
     if kind and results.capped:
         # The kind's count in a sample of the matches is only a lower bound: count it.
-        results.total = sum(count_by_kind(filtered).values())
+        rows = sample_rows(filtered)
+        results.total = len(rows)
+    results.total_capped = results.total >= COUNT_LIMIT
+    # Topics of the sampled matches: ids, not a subquery, so PostgreSQL probes the index.
+    ids = [pk for pk, row_kind in rows if not kind or row_kind == kind]
     topic_counts = dict(
-        TaggedTopic.objects.filter(content_object__in=sample(filtered, results.capped))
+        TaggedTopic.objects.filter(content_object__in=ids[:TOPIC_SAMPLE] if results.capped else ids)
         .values_list("tag")
         .annotate(n=Count("pk"))
         .order_by("-n")[: TOPIC_FACETS + len(selected)]
@@ -267,15 +275,11 @@ def search_library(query, kind="", topic_slugs=(), page_number=1):
     return results
 
 
-def sample(matches, small=False):
-    """Up to COUNT_LIMIT (or TOPIC_SAMPLE) of the matches' ids, in no order (a subquery)."""
-    return matches.order_by().values("pk")[: TOPIC_SAMPLE if small else COUNT_LIMIT]
-
-
-def count_by_kind(matches):
-    """{kind: count} of (up to COUNT_LIMIT) matches: the kind facet, and the total (its sum),
-    in one query. Counted here: PostgreSQL would join the LIMIT back to the whole table."""
-    return dict(Counter(matches.order_by().values_list("kind", flat=True)[:COUNT_LIMIT]))
+def sample_rows(matches):
+    """(id, kind) of up to COUNT_LIMIT matches, in no order: the total, the kind facet and the
+    ids for the topic facet from one query. (Counted here: grouping in SQL made PostgreSQL
+    join the LIMIT back to the whole table.)"""
+    return list(matches.order_by().values_list("pk", "kind")[:COUNT_LIMIT])
 
 
 def candidates(matches, query, topic_ids):
