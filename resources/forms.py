@@ -84,9 +84,11 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # CharField refuses a NUL byte; here clean_q strips it instead, like other control
-        # characters, so a pasted query with one still searches.
-        self.fields["q"].validators = []
+        # CharField refuses a NUL byte, which would leave the field out of cleaned_data; here
+        # clean_q strips it instead, like other control characters, so a pasted query with
+        # one still searches, and clean_kind and clean_page ignore a value with one.
+        for name in ("q", "kind", "page"):
+            self.fields[name].validators = []
 
     def clean_q(self):
         return normalize_query(self.cleaned_data.get("q"))

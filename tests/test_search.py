@@ -115,6 +115,15 @@ def test_the_search_form_strips_nul_bytes_and_control_characters():
     assert form.cleaned_data == {"q": "grief and loss", "kind": "video", "topic": [], "page": 2}
 
 
+def test_nul_bytes_in_any_parameter_are_ignored(client, seed):
+    for params in [{"kind": "\x00"}, {"page": "\x00"}, {"topic": "\x00"}, {"q": "\x00"}]:
+        response = client.get("/search/", {"q": "yalom", **params})
+        assert response.status_code == 200, params
+    form = SearchForm({"q": "grief", "kind": "book\x00", "page": "\x002"})
+    assert form.is_valid()
+    assert (form.cleaned_data["kind"], form.cleaned_data["page"]) == ("", 1)
+
+
 def test_unknown_kind_and_topic_values_are_dropped():
     form = SearchForm({"q": "x", "kind": "film", "topic": ["grief", "Not A Slug"]})
     assert form.is_valid()
