@@ -561,7 +561,7 @@ class SimpleEngine:
         return list(dict.fromkeys(meaningful or words))
 
     def word_condition(self, word):
-        pattern = r"\b" + re.escape(word)
+        pattern = word_pattern(word)
         condition = Q()
         for name in self.TEXT_FIELDS:
             condition |= Q(**{f"{name}__iregex": pattern})
@@ -583,7 +583,7 @@ class SimpleEngine:
     def ranked(self, queryset, query, topic_ids, any_words=False):
         in_title = Q(pk__in=[])
         if terms := self.terms(query):
-            in_title = reduce(and_, [Q(title__iregex=r"\b" + re.escape(w)) for w in terms])
+            in_title = reduce(and_, [Q(title__iregex=word_pattern(w)) for w in terms])
         return (
             boosted(queryset, query, topic_ids)
             .annotate(
@@ -614,10 +614,18 @@ class SimpleEngine:
         return corrected_query(query, unknown, sorted(vocabulary))
 
 
+def word_pattern(word):
+    """A regex for a word at the start of a word, in the singular or plural: "story" matches
+    "story", "stories" and "storyteller"; "session" matches "sessions"."""
+    if len(word) > 3 and word.endswith("y"):
+        return r"\b" + re.escape(word[:-1]) + "(y|ies)"
+    return r"\b" + re.escape(word)
+
+
 def simple_snippet(resource, terms, words=30):
     """About `words` words of the resource's text around the first match, matches marked."""
     texts = [resource.quote_text, resource.summary, resource.transcript]
-    patterns = [re.compile(r"\b" + re.escape(term), re.IGNORECASE) for term in terms]
+    patterns = [re.compile(word_pattern(term), re.IGNORECASE) for term in terms]
     text = next(
         (t for t in texts if t and any(p.search(fold(t)) for p in patterns)),
         next((t for t in texts if t), ""),
