@@ -6,6 +6,11 @@ Every key carries a generation number kept in the "default" cache; any change to
 moves the generation on, so every cached page is dropped at once, on every app server, without
 listing keys. Pages also expire after CACHE_MIDDLEWARE_SECONDS, which bounds how late an item
 scheduled for a future publish time can appear.
+
+Site-wide aggregates (topic counts, counts per kind, a topic's first items) are cached the same
+way with `cached()`, in the "default" cache: a page built afresh (a cache miss, a curator, or
+PAGE_CACHE_SECONDS=0) then still reads them in one cache lookup instead of counting over the
+whole catalog, and any change to the library drops them together with the pages.
 """
 
 import time
@@ -15,6 +20,9 @@ from django.core.cache.backends.base import default_key_func
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 GENERATION_KEY = "pages:generation"
+# How long an aggregate lives at most: it bounds how late a resource scheduled for a future
+# publish time is counted (every other change invalidates at once).
+AGGREGATE_SECONDS = 300
 
 
 def new_generation():
@@ -22,10 +30,24 @@ def new_generation():
     return time.time_ns() // 1000
 
 
+def generation():
+    return caches["default"].get_or_set(GENERATION_KEY, new_generation, timeout=None)
+
+
 def page_key(key, key_prefix, version):
     """KEY_FUNCTION of the "pages" cache: Django's key, prefixed with the current generation."""
-    generation = caches["default"].get_or_set(GENERATION_KEY, new_generation, timeout=None)
-    return default_key_func(key, f"{key_prefix}:{generation}", version)
+    return default_key_func(key, f"{key_prefix}:{generation()}", version)
+
+
+def cached(name, compute):
+    """`compute()`, run once per generation of the library and shared by every request."""
+    cache = caches["default"]
+    key = f"aggregate:{generation()}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, AGGREGATE_SECONDS)
+    return value
 
 
 def invalidate_pages(**kwargs):

@@ -77,6 +77,12 @@ class TaggedTopic(TaggedItemBase):
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="unique_resource_topic")
         ]
+        indexes = [
+            # A detail page's related resources: the resources last added to each of its
+            # topics, read backwards from the end of each topic's entries
+            # (views.related_resources).
+            models.Index(fields=["tag", "-content_object"], name="link_topic_resource_idx"),
+        ]
 
 
 class Creator(models.Model):
@@ -318,8 +324,18 @@ class Resource(models.Model):
             ),
         ]
         indexes = [
-            # The public catalog: published resources, newest first, optionally of one kind.
-            models.Index(fields=["status", "kind", "-published_at"], name="resource_catalog_idx"),
+            # The public catalog of one kind, newest first (the id breaks ties): its pages are
+            # found by an index-only scan over these columns (views.CountedPaginator).
+            models.Index(
+                fields=["status", "kind", "-published_at", "-id"], name="resource_catalog_idx"
+            ),
+            # The same for the catalog of every kind, and the home page's newest additions.
+            models.Index(fields=["status", "-published_at", "-id"], name="resource_all_idx"),
+            # The home page's quote: the featured, then newest, published quote.
+            models.Index(
+                fields=["status", "kind", "-featured", "-published_at"],
+                name="resource_featured_idx",
+            ),
             # Search: the newest matches of a common word, found by walking this index and
             # stopping early (search.candidates) instead of sorting every match.
             models.Index(fields=["-published_at"], name="resource_newest_idx"),

@@ -3,36 +3,50 @@ import sys
 from django.core.paginator import EmptyPage, Paginator
 from django.db import InterfaceError, OperationalError, connection
 from django.db.models import Count, F, Prefetch, Q, Window
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import cached_property
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView
 
+from .cache import cached
 from .forms import CatalogFilterForm
-from .models import Collection, CollectionStep, Creator, Credit, Resource, Topic
+from .models import Collection, CollectionStep, Creator, Credit, Resource, TaggedTopic, Topic
 
 PAGE_SIZE = 20
 TOPIC_ITEMS_PER_KIND = 6
+RELATED_CANDIDATES_PER_TOPIC = 50
 KIND_PLURALS = {"book": "books", "video": "videos", "article": "articles", "quote": "quotes"}
 
 
 def for_lists(queryset):
-    """The prefetching every list of resources needs: one query each, never one per item."""
-    return queryset.prefetch_related(
-        "topics", Prefetch("credit_set", queryset=Credit.objects.select_related("creator"))
+    """
+    What a list of resource cards needs: their creators, in one query, never one per item.
+    Cards show no topics, so none are fetched (taggit's prefetch is also slow per item); nor is
+    the search document (a tsvector as long as the text).
+    """
+    return queryset.defer("search_document").prefetch_related(
+        Prefetch("credit_set", queryset=Credit.objects.select_related("creator"))
     )
 
 
 def published_topics():
-    """Topics with their number of published resources, empty ones left out."""
+    """
+    Topics with their number of published resources, empty ones left out: a list, cached
+    (resources/cache.py), because the count reads every tagged row of the library.
+    """
     public = Q(tagged_resources__content_object__in=Resource.objects.published())
-    return (
-        Topic.objects.annotate(resource_count=Count("tagged_resources", filter=public))
-        .filter(resource_count__gt=0)
-        .order_by("name")
+    return cached(
+        "topics",
+        lambda: list(
+            Topic.objects.annotate(resource_count=Count("tagged_resources", filter=public))
+            .filter(resource_count__gt=0)
+            .order_by("name")
+        ),
     )
 
 
@@ -51,13 +65,43 @@ def kind_groups(counts, url_for_kind=None):
     ]
 
 
-def count_by_kind(queryset):
-    return dict(queryset.order_by().values_list("kind").annotate(n=Count("id")))
+def count_by_kind(queryset, name):
+    """{kind: count} of `queryset`, cached under `name` (it counts every match)."""
+    return cached(
+        f"kinds:{name}",
+        lambda: dict(queryset.order_by().values_list("kind").annotate(n=Count("id"))),
+    )
 
 
-def paginate(request, queryset, number):
+class CountedPaginator(Paginator):
+    """
+    A paginator for the long catalog lists. Its count is given (a cached count, instead of a
+    COUNT(*) over the catalog per request), and a page is read by a deferred join: the OFFSET
+    walks the ids alone (an index-only scan on the catalog indexes), then only the page's own
+    rows are read in full. Page 2,000 then costs little more than page 1.
+    """
+
+    def __init__(self, object_list, per_page, count):
+        super().__init__(object_list, per_page)
+        self.given_count = count
+
+    @cached_property
+    def count(self):
+        return self.given_count
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        ids = self.object_list.values("id")[bottom : bottom + self.per_page]
+        return self._get_page(self.object_list.filter(id__in=ids), number, self)
+
+
+def paginate(request, queryset, number, count=None):
     """One page of `queryset`; a page past the end is a 404 a person can read."""
-    paginator = Paginator(queryset, PAGE_SIZE)
+    if count is None:
+        paginator = Paginator(queryset, PAGE_SIZE)
+    else:
+        paginator = CountedPaginator(queryset, PAGE_SIZE, count)
     try:
         return paginator.page(number)
     except EmptyPage:
@@ -71,7 +115,7 @@ def home(request):
     start_here = (
         Collection.objects.filter(is_public=True)
         .order_by("-featured", "title")
-        .prefetch_related(public_steps())
+        .prefetch_related(public_steps(details=False))
         .first()
     )
     quote = (
@@ -84,7 +128,7 @@ def home(request):
     context = {
         "start_here": start_here,
         "quote": quote,
-        "topics": published_topics().filter(featured=True),
+        "topics": [topic for topic in published_topics() if topic.featured],
         "newest": for_lists(published.exclude(kind=Resource.Kind.QUOTE))[:6],
     }
     return render(request, "resources/home.html", context)
@@ -102,11 +146,13 @@ def catalog(request, kind=None):
     selected_topics = list(Topic.objects.filter(slug__in=filters["topic"]))
     for topic in selected_topics:
         queryset = queryset.filter(topics=topic)
-    counts = count_by_kind(queryset)
+    topic_ids = ",".join(str(topic.pk) for topic in sorted(selected_topics, key=lambda t: t.pk))
+    counts = count_by_kind(queryset, f"catalog:{filters['perspective']}:{topic_ids}")
     if kind:
         queryset = queryset.filter(kind=kind)
     queryset = for_lists(queryset.order_by(*CatalogFilterForm.SORTS[filters["sort"]]))
-    page = paginate(request, queryset, filters["page"])
+    total = counts.get(kind, 0) if kind else sum(counts.values())
+    page = paginate(request, queryset, filters["page"], count=total)
 
     # Links to another kind keep the other filters; per-kind lists live at /books/ etc.
     other_filters = query_without(request, "kind", "page")
@@ -151,7 +197,7 @@ class ResourceDetailView(DetailView):
         queryset = Resource.objects.filter(kind=self.kind)
         if not self.can_preview():
             queryset = queryset.published()
-        return for_lists(queryset).select_related("source")
+        return for_lists(queryset).prefetch_related("topics").select_related("source")
 
     def can_preview(self):
         user = self.request.user
@@ -163,18 +209,11 @@ class ResourceDetailView(DetailView):
     def get_context_data(self, **kwargs):
         resource = self.object
         topic_ids = [topic.pk for topic in resource.topics.all()]
-        related = (
-            Resource.objects.published()
-            .filter(topics__in=topic_ids)
-            .exclude(pk=resource.pk)
-            .annotate(shared=Count("topics"))
-            .order_by("-shared", "-published_at", "-id")
-        )
         quotations = []
         if resource.kind != Resource.Kind.QUOTE:
             quotations = Resource.objects.published().filter(source=resource)[:3]
         return super().get_context_data(
-            related=for_lists(related)[:4] if topic_ids else [],
+            related=for_lists(related_resources(resource, topic_ids))[:4] if topic_ids else [],
             quotations=quotations,
             is_preview=not resource.is_public,
             **kwargs,
@@ -187,6 +226,35 @@ class ResourceDetailView(DetailView):
         return response
 
 
+def related_resources(resource, topic_ids):
+    """
+    Published resources sharing the most of `topic_ids` with `resource`, newest first among
+    equals. Counting shared topics over every resource on a popular topic reads thousands of
+    rows, so the candidates are bounded: the last RELATED_CANDIDATES_PER_TOPIC published
+    resources added to each topic (an index walk each, see link_topic_resource_idx), ranked by
+    the topics they share. One query: the candidates are a UNION of one subquery per topic
+    (raw SQL, because SQLite refuses LIMIT inside the parts of an ORM union).
+    """
+    published = Resource.objects.published()
+    parts = [
+        TaggedTopic.objects.filter(tag_id=topic_id, content_object__in=published)
+        .exclude(content_object_id=resource.pk)
+        .order_by("-content_object_id")
+        .values("content_object_id")[:RELATED_CANDIDATES_PER_TOPIC]
+        .query.sql_with_params()
+        for topic_id in topic_ids
+    ]
+    candidates = " UNION ".join(
+        f"SELECT * FROM ({sql}) AS candidates_{n}" for n, (sql, _) in enumerate(parts)
+    )
+    params = [param for _, part_params in parts for param in part_params]
+    return (
+        published.filter(id__in=RawSQL(candidates, params), topics__in=topic_ids)
+        .annotate(shared=Count("topics"))
+        .order_by("-shared", "-published_at", "-id")
+    )
+
+
 def topic_list(request):
     return render(request, "resources/topic_list.html", {"topics": published_topics()})
 
@@ -194,12 +262,19 @@ def topic_list(request):
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
     resources = Resource.objects.published().filter(topics=topic)
-    counts = count_by_kind(resources)
-    # The first few of each kind in one query; "see all" links go to the filtered catalog.
+    counts = count_by_kind(resources, f"topic:{topic.pk}")
+    # The first few of each kind by title, chosen in one query and cached (it sorts every
+    # resource on the topic); "see all" links go to the filtered catalog.
     rank = Window(RowNumber(), partition_by=F("kind"), order_by=[F("title").asc(), F("id").asc()])
-    items = for_lists(
-        resources.annotate(rank=rank).filter(rank__lte=TOPIC_ITEMS_PER_KIND).order_by("title")
+    first_ids = cached(
+        f"topic-items:{topic.pk}",
+        lambda: list(
+            resources.annotate(rank=rank)
+            .filter(rank__lte=TOPIC_ITEMS_PER_KIND)
+            .values_list("id", flat=True)
+        ),
     )
+    items = for_lists(Resource.objects.published().filter(id__in=first_ids).order_by("title", "id"))
     groups = kind_groups(counts, lambda kind: f"/{KIND_PLURALS[kind]}/?topic={topic.slug}")
     by_kind = {group["kind"]: group for group in groups}
     for group in groups:
@@ -222,17 +297,16 @@ def creator_detail(request, slug):
     return render(request, "resources/creator_detail.html", {"creator": creator, "page": page})
 
 
-def public_steps():
-    published = Resource.objects.published()
-    return Prefetch(
-        "steps",
-        queryset=CollectionStep.objects.filter(resource__in=published)
-        .select_related("resource")
-        .prefetch_related(
+def public_steps(details=True):
+    """A collection's published steps; `details` adds each resource's creators and topics."""
+    steps = CollectionStep.objects.filter(resource__in=Resource.objects.published())
+    steps = steps.select_related("resource")
+    if details:
+        steps = steps.prefetch_related(
             Prefetch("resource__credit_set", queryset=Credit.objects.select_related("creator")),
             "resource__topics",
-        ),
-    )
+        )
+    return Prefetch("steps", queryset=steps)
 
 
 def collection_list(request):

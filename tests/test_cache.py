@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
@@ -68,3 +70,50 @@ def test_a_revisit_with_the_etag_is_answered_304(client):
     revisit = client.get("/resources/", headers={"if-none-match": etag})
     assert revisit.status_code == 304
     assert revisit.content == b""
+
+
+def test_publishing_updates_the_cached_topic_counts_and_catalog_totals_at_once(client, settings):
+    settings.CACHE_MIDDLEWARE_SECONDS = 0  # no page cache: only the cached aggregates remain
+    make_resource(title="Already public", topics=["grief"])
+    draft = make_resource(
+        title="Freshly published", status="draft", published_at=None, topics=["grief"]
+    )
+
+    def counts():
+        topics = client.get("/topics/").content.decode()
+        catalog = client.get("/resources/").content.decode()
+        topic = client.get("/topics/grief/").content.decode()
+        return (
+            re.search(r"(\d+) resources?</p>", topics).group(1),
+            re.search(r'page-header__count">(\d+) resources?', catalog).group(1),
+            re.search(r'Books <span class="kind-tabs__count">(\d+)', catalog).group(1),
+            re.search(r"(\d+) resources? on this topic", topic).group(1),
+            "Freshly published" in topic,
+        )
+
+    assert counts() == ("1", "1", "1", "1", False)
+    assert counts() == ("1", "1", "1", "1", False)  # read from the cache this time
+
+    curator = User.objects.create_user("curie", is_staff=True)
+    curator.groups.add(Group.objects.get(name="Curators"))
+    staff = Client()
+    staff.force_login(curator)
+    response = staff.post(
+        reverse("admin:resources_book_changelist"),
+        {"action": "publish", "_selected_action": [draft.pk]},
+    )
+    assert response.status_code == 302
+    assert counts() == ("2", "2", "2", "2", True)
+
+    draft.refresh_from_db()
+    draft.delete()
+    assert counts() == ("1", "1", "1", "1", False)
+
+
+def test_aggregates_are_read_from_the_cache_until_the_library_changes(client, settings):
+    settings.CACHE_MIDDLEWARE_SECONDS = 0
+    make_resource(title="A book", topics=["grief"])
+    client.get("/resources/")
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/resources/")
+    assert not [q for q in queries if "COUNT(" in q["sql"].upper()]

@@ -605,3 +605,26 @@ def test_query_counts_do_not_grow_with_the_number_of_items(client, url, django_a
     invalidate_pages()
     with django_assert_num_queries(len(one_item)):
         assert client.get(url).status_code == 200
+    assert len(one_item) <= 8, url  # the budget, even with every cached aggregate to rebuild
+
+
+def test_a_deep_catalog_page_costs_what_page_one_does(client, monkeypatch, settings):
+    from resources import views
+
+    settings.CACHE_MIDDLEWARE_SECONDS = 0  # every page built afresh
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    for n in range(40):
+        make_resource("book", title=f"Book {n}", topics=["grief"], creators=["Ann Author"])
+    client.get("/resources/")  # caches the aggregates: counts per kind, topic counts
+    queries = {}
+    for url in ("/resources/", "/resources/?page=20", "/books/?page=20", "/books/?page=21"):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        queries[url] = [query["sql"] for query in captured]
+    assert response.status_code == 404  # past the end, known from the cached count
+    assert "Book 0" in client.get("/books/?page=20").content.decode()
+    # The page and its creators only: no COUNT(*) over the catalog, whatever the page.
+    assert len(queries["/resources/?page=20"]) == len(queries["/resources/"]) == 2
+    assert len(queries["/books/?page=20"]) == 2
+    for sql in queries["/resources/?page=20"]:
+        assert "COUNT(" not in sql.upper()
