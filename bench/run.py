@@ -26,6 +26,7 @@ QUERIES = {
     "common word": "therapy",
     "rare word": "kintsugi",
     "two words": "first session",
+    "phrase": '"the first session"',
     "misspelling": "anxeity",
 }
 
