@@ -331,6 +331,15 @@ class Resource(models.Model):
             ),
             # The same for the catalog of every kind, and the home page's newest additions.
             models.Index(fields=["status", "-published_at", "-id"], name="resource_all_idx"),
+            # The catalog sorted by title (?sort=title), of every kind and of one: publish time
+            # last, so that a deep page's OFFSET is still an index-only scan.
+            models.Index(
+                fields=["status", "title", "id", "published_at"], name="resource_title_idx"
+            ),
+            models.Index(
+                fields=["status", "kind", "title", "id", "published_at"],
+                name="resource_kind_title_idx",
+            ),
             # The home page's quote: the featured, then newest, published quote.
             models.Index(
                 fields=["status", "kind", "-featured", "-published_at"],

@@ -2,7 +2,7 @@ import sys
 
 from django.core.paginator import EmptyPage, Paginator
 from django.db import InterfaceError, OperationalError, connection
-from django.db.models import Count, F, Prefetch, Q, Window
+from django.db.models import Count, F, Prefetch, Q, Window, prefetch_related_objects
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse, JsonResponse
@@ -29,9 +29,11 @@ def for_lists(queryset):
     Cards show no topics, so none are fetched (taggit's prefetch is also slow per item); nor is
     the search document (a tsvector as long as the text).
     """
-    return queryset.defer("search_document").prefetch_related(
-        Prefetch("credit_set", queryset=Credit.objects.select_related("creator"))
-    )
+    return queryset.defer("search_document").prefetch_related(credits())
+
+
+def credits():
+    return Prefetch("credit_set", queryset=Credit.objects.select_related("creator"))
 
 
 def published_topics():
@@ -120,16 +122,18 @@ def home(request):
     )
     quote = (
         published.filter(kind=Resource.Kind.QUOTE)
-        .prefetch_related(Prefetch("credit_set", queryset=Credit.objects.select_related("creator")))
+        .defer("search_document")
         .select_related("source")
         .order_by("-featured", "-published_at")
         .first()
     )
+    newest = list(published.exclude(kind=Resource.Kind.QUOTE).defer("search_document")[:6])
+    prefetch_related_objects([r for r in (quote, *newest) if r], credits())  # one query for all
     context = {
         "start_here": start_here,
         "quote": quote,
         "topics": [topic for topic in published_topics() if topic.featured],
-        "newest": for_lists(published.exclude(kind=Resource.Kind.QUOTE))[:6],
+        "newest": newest,
     }
     return render(request, "resources/home.html", context)
 
@@ -197,7 +201,7 @@ class ResourceDetailView(DetailView):
         queryset = Resource.objects.filter(kind=self.kind)
         if not self.can_preview():
             queryset = queryset.published()
-        return for_lists(queryset).prefetch_related("topics").select_related("source")
+        return queryset.defer("search_document").prefetch_related("topics").select_related("source")
 
     def can_preview(self):
         user = self.request.user
@@ -209,11 +213,16 @@ class ResourceDetailView(DetailView):
     def get_context_data(self, **kwargs):
         resource = self.object
         topic_ids = [topic.pk for topic in resource.topics.all()]
+        related = []
+        if topic_ids:
+            related = list(related_resources(resource, topic_ids).defer("search_document")[:4])
+        # The creators of the resource and of its related resources, in one query.
+        prefetch_related_objects([resource, *related], credits())
         quotations = []
         if resource.kind != Resource.Kind.QUOTE:
             quotations = Resource.objects.published().filter(source=resource)[:3]
         return super().get_context_data(
-            related=for_lists(related_resources(resource, topic_ids))[:4] if topic_ids else [],
+            related=related,
             quotations=quotations,
             is_preview=not resource.is_public,
             **kwargs,
