@@ -59,26 +59,29 @@ TOPIC_FACETS = 12
 CONFIG = "library_english"  # PostgreSQL text search configuration (migration 0003)
 
 # Bounded work for common words. A word in most of 100,000 resources ("therapy") would
-# otherwise be counted, faceted and ranked over every match for one page of 20.
+# otherwise be counted, faceted and ranked over every match for one page of 20. Measured at
+# 100,000 resources (bench/README.md), each search is 4 to 6 queries and 7 to 35 ms.
 #
 # Counting: the counts per kind and per topic look at no more than COUNT_LIMIT matches; past
-# that the page says "5,000+" and the facet numbers are lower bounds ("+"). Ranking: past
-# CANDIDATES matches, only a candidate set is ranked in full: the CANDIDATES newest matches
-# (an index walk on published_at that stops early), the newest CANDIDATES tagged with a topic
-# the query names, and the titles that are or start with the query. Trade-off: results stop
-# after CANDIDATES / PAGE_SIZE pages (the facets are there to narrow the search), and an older
-# resource that only mentions a common word may be left out of the ranking; exact titles and
-# resources tagged with the searched topic never are.
+# that the page says "5,000+" and the facet numbers are lower bounds ("+"). The sample is the
+# costliest query left (10 to 15 ms for a word in a third of the library): a lower limit would
+# be faster still, at the price of a vaguer total, so it stays at 5,000.
+#
+# Ranking: past CANDIDATES matches, only a candidate set is ranked in full: the CANDIDATES
+# newest matches (an index walk on published_at that stops early), the newest CANDIDATES of
+# the RECENTLY_TAGGED resources last tagged with a topic the query names, and the titles
+# that are or start with the query. Trade-offs: results stop after CANDIDATES / PAGE_SIZE
+# pages (15; the facets are there to narrow the search; 500 candidates cost 5 ms more per
+# search); an older resource that only mentions a common word may be left out of the
+# ranking, exact titles never are. The tagged candidates walk a topic's links newest id first
+# (link_topic_resource_idx) instead of every resource tagged with it, which made PostgreSQL
+# join all of a large topic's links or walk the catalog by date for tagged ones (20 to 40
+# ms): the id stands in for the date, so a resource tagged long ago can miss the ranking
+# (page 1 is still full of resources tagged with the topic, when it has that many).
 COUNT_LIMIT = 5000
-TOPIC_SAMPLE = 1000  # past COUNT_LIMIT, the topic facet counts this many (lower bounds anyway)
-CANDIDATES = 500
-# The candidates tagged with a topic the query names come from that topic's RECENTLY_TAGGED
-# most recent links (an index walk on link_topic_resource_idx, newest id first), not from
-# every resource tagged with it: a topic with thousands of resources made PostgreSQL either
-# join all of them or walk the whole catalog by date looking for tagged ones (20 to 40 ms).
-# Trade-off: the id stands in for the date here, so a resource tagged long ago that is not
-# among the newest matches may miss the ranking (page 1 is still full of tagged resources).
-RECENTLY_TAGGED = 1000
+TOPIC_SAMPLE = 500  # past COUNT_LIMIT, the topic facet counts this many (lower bounds anyway)
+CANDIDATES = 300
+RECENTLY_TAGGED = 300
 
 # Boosts added to the text rank (which is at most about 1): an exact title beats a title that
 # starts with the query, which beats being tagged with the topic the query names, which beats

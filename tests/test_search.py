@@ -173,6 +173,39 @@ def test_only_a_bounded_candidate_set_is_ranked_and_the_best_are_never_lost(monk
     assert client.get("/search/", {"q": "grief", "page": "3"}).status_code == 404
 
 
+def test_resources_tagged_with_the_named_topic_are_ranked_even_when_older_than_the_rest(
+    monkeypatch,
+):
+    monkeypatch.setattr(search, "CANDIDATES", 3)
+    monkeypatch.setattr(search, "RECENTLY_TAGGED", 3)
+    monkeypatch.setattr(search, "PAGE_SIZE", 2)
+    long_ago = timezone.now() - timedelta(days=300)
+    tagged = [
+        make_resource(title=f"Quiet {n}", topics=["grief"], published_at=long_ago) for n in range(2)
+    ]
+    for n in range(8):
+        make_resource(title=f"Notes {n}", summary="Grief, mentioned in passing.")
+    results = search_library("grief")
+    assert {r.slug for r in results.results} == {r.slug for r in tagged}
+
+
+def test_a_search_with_thousands_of_matches_stays_within_the_query_budget(monkeypatch, client):
+    monkeypatch.setattr(search, "COUNT_LIMIT", 6)  # as if there were thousands of matches
+    monkeypatch.setattr(search, "TOPIC_SAMPLE", 3)
+    monkeypatch.setattr(search, "CANDIDATES", 4)
+    for n in range(12):
+        make_resource(
+            "book" if n % 2 else "video",
+            title=f"Grief {n}",
+            topics=["grief", f"t{n % 3}"],
+            creators=[f"P {n}"],
+        )
+    assert search_library("grief").capped
+    # The topic list is cached: a cold cache costs one query more, never one per result.
+    assert count_queries(client, {"q": "grief"}) <= 5
+    assert count_queries(client, {"q": "grief", "kind": "video", "topic": "t1"}) <= 6
+
+
 def test_past_the_count_limit_the_counts_are_lower_bounds(monkeypatch, client):
     monkeypatch.setattr(search, "COUNT_LIMIT", 5)
     monkeypatch.setattr(search, "TOPIC_SAMPLE", 3)
