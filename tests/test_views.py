@@ -628,3 +628,26 @@ def test_a_deep_catalog_page_costs_what_page_one_does(client, monkeypatch, setti
     assert len(queries["/books/?page=20"]) == 2
     for sql in queries["/resources/?page=20"]:
         assert "COUNT(" not in sql.upper()
+
+
+def test_deep_pages_from_cached_anchors_list_what_plain_offsets_would(client, monkeypatch):
+    from resources import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 3)
+    monkeypatch.setattr(views, "ANCHOR_EVERY", 7)  # pages start between two anchors too
+    same_time = timezone.now() - timedelta(hours=1)  # ties on publish time: the id decides
+    for n in range(31):
+        kind = "book" if n % 3 else "video"
+        make_resource(kind, title=f"Title {n % 5} {n}", published_at=same_time - timedelta(n // 4))
+    for url, ordering, kinds in [
+        ("/resources/", ["-published_at", "-id"], ["book", "video"]),
+        ("/resources/?sort=title", ["title", "id"], ["book", "video"]),
+        ("/books/", ["-published_at", "-id"], ["book"]),
+    ]:
+        expected = list(Resource.objects.published().filter(kind__in=kinds).order_by(*ordering))
+        shown = []
+        separator = "&" if "?" in url else "?"
+        for number in range(1, len(expected) // 3 + 2):
+            html = client.get(f"{url}{separator}page={number}").content.decode()
+            shown += re.findall(r'resource-card__title"><a href="([^"]+)"', html)
+        assert shown == [resource.get_absolute_url() for resource in expected], url
