@@ -98,9 +98,7 @@ def thumbnail(resource):
         url = resource.image_thumbnail.url
     except (OSError, ValueError):
         return "(image file missing)"
-    return format_html(
-        '<img src="{}" alt="{}" height="80">', url, resource.image_alt
-    )
+    return format_html('<img src="{}" alt="{}" height="80">', url, resource.image_alt)
 
 
 class CheckedImageField(forms.ImageField):
