@@ -92,25 +92,34 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Caches: local memory by default; Redis, shared by every app server, when REDIS_URL is set
-# (e.g. redis://127.0.0.1:6379/0). "pages" holds whole public pages for anonymous visitors
-# (resources/cache.py explains how a curator's change drops them at once).
+# Caches. "pages" holds whole public pages for anonymous visitors; "default" holds the
+# generation number that a curator's change moves on (dropping every cached page at once, see
+# resources/cache.py) and site-wide totals. With REDIS_URL (e.g. redis://127.0.0.1:6379/0)
+# both live in Redis, shared by every app server. Without it, pages stay in each process's
+# local memory, and "default" is local memory for the single-process development server but
+# a small file cache in production mode, so that every gunicorn worker sees a change at once.
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHE_BACKEND = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL,
+    REDIS_CACHE = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    CACHES = {
+        "default": {**REDIS_CACHE, "KEY_PREFIX": "library"},
+        "pages": {**REDIS_CACHE, "KEY_FUNCTION": "resources.cache.page_key"},
     }
 else:
-    CACHE_BACKEND = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-CACHES = {
-    "default": {**CACHE_BACKEND, "KEY_PREFIX": "library"},
-    "pages": {
-        **CACHE_BACKEND,
-        "LOCATION": REDIS_URL or "pages",
-        "KEY_FUNCTION": "resources.cache.page_key",
-    },
-}
+    LOCAL_MEMORY = "django.core.cache.backends.locmem.LocMemCache"
+    CACHES = {
+        "default": {"BACKEND": LOCAL_MEMORY}
+        if DEBUG
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env.path("DJANGO_CACHE_DIR", default=BASE_DIR / ".cache"),
+        },
+        "pages": {
+            "BACKEND": LOCAL_MEMORY,
+            "LOCATION": "pages",
+            "KEY_FUNCTION": "resources.cache.page_key",
+        },
+    }
 CACHE_MIDDLEWARE_ALIAS = "pages"
 CACHE_MIDDLEWARE_KEY_PREFIX = "pages"
 CACHE_MIDDLEWARE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)

@@ -117,3 +117,43 @@ def test_aggregates_are_read_from_the_cache_until_the_library_changes(client, se
     with CaptureQueriesContext(connection) as queries:
         client.get("/resources/")
     assert not [q for q in queries if "COUNT(" in q["sql"].upper()]
+
+
+def test_in_production_mode_without_redis_every_worker_sees_a_change_at_once(tmp_path):
+    """gunicorn's workers are separate processes: the generation must be shared between them."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
+    env.update(
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY="a-long-random-test-secret-key-" + "x" * 40,
+        DJANGO_CACHE_DIR=str(tmp_path),
+    )
+    code = (
+        "from resources.cache import generation, invalidate_pages; "
+        "print(generation()); invalidate_pages(); print(generation())"
+    )
+
+    def worker():
+        output = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", code],
+            cwd=Path(__file__).resolve().parent.parent,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
+        return [int(value) for value in output[-2:]]
+
+    first_before, first_after = worker()
+    second_before, second_after = worker()
+    assert first_after == first_before + 1
+    assert second_before == first_after  # the other process saw the first one's change
+    assert second_after == second_before + 1
