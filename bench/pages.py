@@ -17,7 +17,8 @@ drives it with wrk (Debian package `wrk`, 2 threads, 16 connections) for each pa
 
 It prints a table (requests/s, p50 and p95 in ms, and each page's cost against the floor) and
 writes bench/out/pages-<N>.json. With --load S it instead runs one mixed load test for S
-seconds with 32 connections over every page and search, cache on, and reports errors and 5xx.
+seconds with 32 connections over every page and search in turn (page cache on, or off with
+--no-page-cache) and reports its errors and non-2xx/3xx answers; it exits 1 if there are any.
 Traffic goes to 127.0.0.1 only; every run is bounded in time.
 """
 
@@ -224,13 +225,14 @@ def time_pages(urls, duration, database_url, redis):
     return results
 
 
-def load_test(urls, duration, database_url, redis):
+def load_test(urls, duration, database_url, redis, page_cache_seconds):
     paths = [FLOOR, *urls.values()]
     script = MIX_LUA % ", ".join(json.dumps(p) for p in paths) + REPORT_LUA
-    with Server(database_url, 300, redis):
+    with Server(database_url, page_cache_seconds, redis):
         result = wrk("/", duration, connections=32, script=script)
+    cache = "page cache on" if page_cache_seconds else "page cache off"
     print(
-        f"load test: {duration} s, 32 connections, {len(paths)} pages and searches in turn: "
+        f"load test ({cache}): {duration} s, 32 connections, {len(paths)} pages and searches: "
         f"{result['requests_per_second']:.0f} requests/s, p50 {result['p50_ms']} ms, "
         f"p95 {result['p95_ms']} ms, {result['non_2xx_3xx']} non-2xx/3xx, "
         f"{result['socket_errors']} socket errors"
@@ -245,6 +247,9 @@ def main():
     parser.add_argument("--skip-import", action="store_true")
     parser.add_argument("--redis", action="store_true", help="cache in Redis on 127.0.0.1:6379")
     parser.add_argument("--load", type=int, metavar="SECONDS", help="run the mixed load test")
+    parser.add_argument(
+        "--no-page-cache", action="store_true", help="load test with every page built afresh"
+    )
     args = parser.parse_args()
 
     database = f"library_pages_{args.count}"
@@ -255,8 +260,10 @@ def main():
     out = ROOT / "bench" / "out"
     out.mkdir(exist_ok=True)
     if args.load:
-        result = load_test(urls, args.load, database_url, args.redis)
-        (out / f"load-{args.count}.json").write_text(json.dumps(result, indent=2))
+        page_cache_seconds = 0 if args.no_page_cache else 300
+        result = load_test(urls, args.load, database_url, args.redis, page_cache_seconds)
+        name = f"load-{args.count}{'-uncached' if args.no_page_cache else ''}.json"
+        (out / name).write_text(json.dumps(result, indent=2))
         sys.exit(1 if result["non_2xx_3xx"] or result["socket_errors"] else 0)
     results = time_pages(urls, args.duration, database_url, args.redis)
     (out / f"pages-{args.count}.json").write_text(json.dumps(results, indent=2))
