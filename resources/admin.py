@@ -162,8 +162,8 @@ class KindAdmin(SimpleHistoryAdmin):
         return (
             super()
             .get_queryset(request)
+            .defer("search_document")
             .prefetch_related("topics", "credit_set__creator")
-            .distinct()
         )
 
     @admin.display(description="creators")
@@ -271,7 +271,7 @@ class ResourceAdmin(admin.ModelAdmin):
     search_fields = ["title", "subtitle", "quote_text", "credit__creator__name", "isbn"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).distinct()
+        return super().get_queryset(request).defer("search_document")
 
     def has_add_permission(self, request):
         return False

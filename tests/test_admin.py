@@ -293,3 +293,12 @@ def test_a_curators_change_is_in_the_history_with_its_author_and_can_be_reverted
     book.refresh_from_db()
     assert book.title == "The Examined Life"
     assert book.history.first().history_user == curator
+
+
+def test_a_search_matching_two_creators_of_one_book_lists_it_once(client, curator):
+    make_resource(title="Written together", creators=["Ann Smith", "Bo Smith"], topics=["a", "b"])
+    url = reverse("admin:resources_book_changelist")
+    response = client.get(url, {"q": "Smith"})
+    assert [b.title for b in response.context["cl"].result_list] == ["Written together"]
+    response = client.get(reverse("admin:resources_resource_changelist"), {"q": "Smith"})
+    assert [r.title for r in response.context["cl"].result_list] == ["Written together"]
