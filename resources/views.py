@@ -14,8 +14,9 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView
 
 from .cache import cached
-from .forms import CatalogFilterForm
+from .forms import CatalogFilterForm, SearchForm
 from .models import Collection, CollectionStep, Creator, Credit, Resource, TaggedTopic, Topic
+from .search import search_library
 
 PAGE_SIZE = 20
 TOPIC_ITEMS_PER_KIND = 6
@@ -393,9 +394,6 @@ def healthz(request):
 
 def search(request):
     """/search/: the engine is resources/search.py; this binds the form and renders."""
-    from .forms import SearchForm
-    from .search import search_library
-
     form = SearchForm(request.GET)
     form.is_valid()  # every field is lenient: cleaned_data always holds safe values
     params = form.cleaned_data
