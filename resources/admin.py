@@ -89,7 +89,7 @@ class TopicInline(admin.TabularInline):
     verbose_name_plural = "topics"
 
 
-@admin.display(description="image")
+@admin.display(description="preview")
 def thumbnail(resource):
     """A small preview of the cover or still; nothing if there is none or it is missing."""
     if not resource.image:

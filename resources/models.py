@@ -70,7 +70,9 @@ class Topic(TagBase):
 class TaggedTopic(TaggedItemBase):
     """Links a resource to a topic (a direct foreign key, not a generic relation: cheaper joins)."""
 
-    tag = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="tagged_resources")
+    tag = models.ForeignKey(
+        Topic, on_delete=models.CASCADE, related_name="tagged_resources", verbose_name="topic"
+    )
     content_object = models.ForeignKey("Resource", on_delete=models.CASCADE)
 
     class Meta:
@@ -182,6 +184,7 @@ class Resource(models.Model):
         help_text="Whose experience this mostly tells.",
     )
     topics = TaggableManager(
+        "topics",
         through=TaggedTopic,
         blank=True,
         help_text="Topics a visitor would browse to find this, separated by commas.",
