@@ -14,9 +14,11 @@ whole catalog, and any change to the library drops them together with the pages.
 """
 
 import time
+from contextvars import ContextVar
 
 from django.core.cache import caches
 from django.core.cache.backends.base import default_key_func
+from django.core.signals import request_finished, request_started
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 GENERATION_KEY = "pages:generation"
@@ -30,8 +32,28 @@ def new_generation():
     return time.time_ns() // 1000
 
 
+# The generation a request has read, so that it reads it once (a cache round trip, not one per
+# cache key) and builds and stores its page under one generation throughout. None outside a
+# request: a command or a shell always reads the current one.
+request_generation = ContextVar("request_generation", default=None)
+
+
 def generation():
-    return caches["default"].get_or_set(GENERATION_KEY, new_generation, timeout=None)
+    memo = request_generation.get()
+    if memo is not None and "value" in memo:
+        return memo["value"]
+    value = caches["default"].get_or_set(GENERATION_KEY, new_generation, timeout=None)
+    if memo is not None:
+        memo["value"] = value
+    return value
+
+
+def start_request(**kwargs):
+    request_generation.set({})
+
+
+def end_request(**kwargs):
+    request_generation.set(None)
 
 
 def page_key(key, key_prefix, version):
@@ -68,3 +90,5 @@ def connect_signals():
     Bulk writes (queryset.update(), the importer) call invalidate_pages() themselves."""
     for signal in (post_save, post_delete, m2m_changed):
         signal.connect(invalidate_on_content_change, dispatch_uid=f"pages-{id(signal)}")
+    request_started.connect(start_request, dispatch_uid="pages-request-started")
+    request_finished.connect(end_request, dispatch_uid="pages-request-finished")

@@ -2,20 +2,21 @@ import sys
 
 from django.core.paginator import EmptyPage, Paginator
 from django.db import InterfaceError, OperationalError, connection
-from django.db.models import Count, F, Prefetch, Q, Window, prefetch_related_objects
-from django.db.models.expressions import RawSQL
+from django.db.models import Count, F, Prefetch, Q, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView
 
 from .cache import cached
+from .cards import credits, render_cards
 from .forms import CatalogFilterForm, SearchForm
-from .models import Collection, CollectionStep, Creator, Credit, Resource, TaggedTopic, Topic
+from .models import Collection, CollectionStep, Creator, Resource, TaggedTopic, Topic
 from .search import search_library
 
 PAGE_SIZE = 20
@@ -23,19 +24,6 @@ TOPIC_ITEMS_PER_KIND = 6
 RELATED_CANDIDATES_PER_TOPIC = 50
 ANCHOR_EVERY = 1000  # rows between two cached anchors of a long list (CountedPaginator)
 KIND_PLURALS = {"book": "books", "video": "videos", "article": "articles", "quote": "quotes"}
-
-
-def for_lists(queryset):
-    """
-    What a list of resource cards needs: their creators, in one query, never one per item.
-    Cards show no topics, so none are fetched (taggit's prefetch is also slow per item); nor is
-    the search document (a tsvector as long as the text).
-    """
-    return queryset.defer("search_document").prefetch_related(credits())
-
-
-def credits():
-    return Prefetch("credit_set", queryset=Credit.objects.select_related("creator"))
 
 
 def published_topics():
@@ -86,7 +74,8 @@ class CountedPaginator(Paginator):
     catalog indexes), then only the page's own rows are read in full. And the walk starts at
     the nearest anchor, not at the top: the sort key of every ANCHOR_EVERY-th row, found once
     per generation of the library (one pass with a window function) and cached under `name`.
-    Page 2,000 then walks fewer than ANCHOR_EVERY index entries, not 40,000. `ordering` is
+    Page 2,000 then walks fewer than ANCHOR_EVERY index entries, not 40,000. A page holds the
+    ids of its resources (their cards come from resources/cards.py). `ordering` is
     the list's: two fields, the last one unique. (Like the cached counts, deep pages may be
     off by the resources whose scheduled publish time passed in the last AGGREGATE_SECONDS.)
     """
@@ -109,8 +98,8 @@ class CountedPaginator(Paginator):
             if chunk:
                 rows = rows.filter(at_or_after(self.ordering, anchors[chunk - 1]))
                 offset -= chunk * ANCHOR_EVERY
-        ids = rows.values("id")[offset : offset + self.per_page]
-        return self._get_page(self.object_list.filter(id__in=ids), number, self)
+        ids = rows.values_list("id", flat=True)[offset : offset + self.per_page]
+        return self._get_page(list(ids), number, self)
 
     def anchors(self):
         """The sort keys of rows ANCHOR_EVERY, 2 × ANCHOR_EVERY... (counting from 0)."""
@@ -118,8 +107,7 @@ class CountedPaginator(Paginator):
         numbers = range(ANCHOR_EVERY + 1, self.count + 1, ANCHOR_EVERY)
         keys = [field.lstrip("-") for field in self.ordering]
         return list(
-            self.object_list.prefetch_related(None)
-            .annotate(position=position)
+            self.object_list.annotate(position=position)
             .filter(position__in=numbers)
             .order_by("position")
             .values_list(*keys)
@@ -159,23 +147,23 @@ def home(request):
     start_here = (
         Collection.objects.filter(is_public=True)
         .order_by("-featured", "title")
-        .prefetch_related(public_steps(details=False))
+        .prefetch_related(public_steps())
         .first()
     )
     quote = (
         published.filter(kind=Resource.Kind.QUOTE)
-        .defer("search_document")
+        .defer("search_document", "source__search_document")
         .select_related("source")
+        .prefetch_related(credits())
         .order_by("-featured", "-published_at")
         .first()
     )
-    newest = list(published.exclude(kind=Resource.Kind.QUOTE).defer("search_document")[:6])
-    prefetch_related_objects([r for r in (quote, *newest) if r], credits())  # one query for all
+    newest = published.exclude(kind=Resource.Kind.QUOTE).values_list("id", flat=True)[:6]
     context = {
         "start_here": start_here,
         "quote": quote,
         "topics": [topic for topic in published_topics() if topic.featured],
-        "newest": newest,
+        "newest": render_cards(newest, "h3").values(),
     }
     return render(request, "resources/home.html", context)
 
@@ -198,7 +186,7 @@ def catalog(request, kind=None):
     if kind:
         queryset = queryset.filter(kind=kind)
     ordering = CatalogFilterForm.SORTS[filters["sort"]]
-    queryset = for_lists(queryset.order_by(*ordering))
+    queryset = queryset.order_by(*ordering)
     total = counts.get(kind, 0) if kind else sum(counts.values())
     counted = (total, ordering, f"{name}:{kind}:{filters['sort']}")
     page = paginate(request, queryset, filters["page"], counted)
@@ -208,6 +196,7 @@ def catalog(request, kind=None):
     suffix = f"?{other_filters}" if other_filters else ""
     context = {
         "page": page,
+        "cards": render_cards(page.object_list, "h2").values(),
         "kind": kind,
         "kind_label": Resource.Kind(kind).label if kind else "",
         "kind_plural": KIND_PLURALS.get(kind, "resources"),
@@ -246,7 +235,10 @@ class ResourceDetailView(DetailView):
         queryset = Resource.objects.filter(kind=self.kind)
         if not self.can_preview():
             queryset = queryset.published()
-        return queryset.defer("search_document").prefetch_related("topics").select_related("source")
+        queryset = queryset.defer("search_document").prefetch_related("topics", credits())
+        if self.kind == Resource.Kind.QUOTE:  # only a quote names a source
+            queryset = queryset.select_related("source").defer("source__search_document")
+        return queryset
 
     def can_preview(self):
         user = self.request.user
@@ -258,16 +250,18 @@ class ResourceDetailView(DetailView):
     def get_context_data(self, **kwargs):
         resource = self.object
         topic_ids = [topic.pk for topic in resource.topics.all()]
-        related = []
+        related = {}
         if topic_ids:
-            related = list(related_resources(resource, topic_ids).defer("search_document")[:4])
-        # The creators of the resource and of its related resources, in one query.
-        prefetch_related_objects([resource, *related], credits())
+            related = render_cards(related_resources(resource, topic_ids, limit=4), "h3")
         quotations = []
         if resource.kind != Resource.Kind.QUOTE:
-            quotations = Resource.objects.published().filter(source=resource)[:3]
+            quotations = (
+                Resource.objects.published()
+                .filter(source=resource)
+                .only("kind", "slug", "quote_text")[:3]
+            )
         return super().get_context_data(
-            related=related,
+            related=related.values(),
             quotations=quotations,
             is_preview=not resource.is_public,
             **kwargs,
@@ -280,33 +274,41 @@ class ResourceDetailView(DetailView):
         return response
 
 
-def related_resources(resource, topic_ids):
+def related_resources(resource, topic_ids, limit):
     """
-    Published resources sharing the most of `topic_ids` with `resource`, newest first among
-    equals. Counting shared topics over every resource on a popular topic reads thousands of
-    rows, so the candidates are bounded: the last RELATED_CANDIDATES_PER_TOPIC published
-    resources added to each topic (an index walk each, see link_topic_resource_idx), ranked by
-    the topics they share. One query: the candidates are a UNION of one subquery per topic
-    (raw SQL, because SQLite refuses LIMIT inside the parts of an ORM union).
+    The ids of up to `limit` published resources sharing the most of `topic_ids` with
+    `resource`, newest first among equals. Counting shared topics over every resource on a
+    popular topic reads thousands of rows, so the candidates are bounded: the last
+    RELATED_CANDIDATES_PER_TOPIC published resources added to each topic (an index walk each,
+    see link_topic_resource_idx), ranked by the topics they share. One query, in plain SQL
+    that PostgreSQL and SQLite both run: a UNION of one bounded part per topic, which the ORM
+    can express only by compiling a queryset per topic (most of the page's time).
     """
-    published = Resource.objects.published()
-    parts = [
-        TaggedTopic.objects.filter(tag_id=topic_id, content_object__in=published)
-        .exclude(content_object_id=resource.pk)
-        .order_by("-content_object_id")
-        .values("content_object_id")[:RELATED_CANDIDATES_PER_TOPIC]
-        .query.sql_with_params()
-        for topic_id in topic_ids
-    ]
-    candidates = " UNION ".join(
-        f"SELECT * FROM ({sql}) AS candidates_{n}" for n, (sql, _) in enumerate(parts)
+    link, item = TaggedTopic._meta.db_table, Resource._meta.db_table
+    published = f"{item}.status = %s AND {item}.published_at <= %s"
+    part = (
+        f"SELECT * FROM (SELECT {link}.content_object_id AS id FROM {link} "
+        f"JOIN {item} ON {item}.id = {link}.content_object_id "
+        f"WHERE {link}.tag_id = %s AND {link}.content_object_id <> %s AND {published} "
+        f"ORDER BY {link}.content_object_id DESC LIMIT %s) AS part"
     )
-    params = [param for _, part_params in parts for param in part_params]
-    return (
-        published.filter(id__in=RawSQL(candidates, params), topics__in=topic_ids)
-        .annotate(shared=Count("topics"))
-        .order_by("-shared", "-published_at", "-id")
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    candidates = " UNION ".join(part for _ in topic_ids)
+    topics = ", ".join("%s" for _ in topic_ids)
+    sql = (
+        f"SELECT {item}.id FROM {item} JOIN {link} ON {link}.content_object_id = {item}.id "
+        f"WHERE {item}.id IN ({candidates}) AND {link}.tag_id IN ({topics}) "
+        f"GROUP BY {item}.id, {item}.published_at "
+        f"ORDER BY COUNT(*) DESC, {item}.published_at DESC, {item}.id DESC LIMIT %s"
     )
+    params = []
+    for topic_id in topic_ids:
+        params += [topic_id, resource.pk, Resource.Status.PUBLISHED, now]
+        params.append(RELATED_CANDIDATES_PER_TOPIC)
+    params += [*topic_ids, limit]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [pk for (pk,) in cursor.fetchall()]
 
 
 def topic_list(request):
@@ -320,46 +322,57 @@ def topic_detail(request, slug):
     # The first few of each kind by title, chosen in one query and cached (it sorts every
     # resource on the topic); "see all" links go to the filtered catalog.
     rank = Window(RowNumber(), partition_by=F("kind"), order_by=[F("title").asc(), F("id").asc()])
-    first_ids = cached(
+    first = cached(
         f"topic-items:{topic.pk}",
-        lambda: list(
-            resources.annotate(rank=rank)
+        lambda: [
+            (resource.pk, resource.kind, resource.title, resource.get_absolute_url())
+            for resource in resources.annotate(rank=rank)
             .filter(rank__lte=TOPIC_ITEMS_PER_KIND)
-            .values_list("id", flat=True)
-        ),
+            .order_by("title", "id")
+            .only("kind", "title", "slug")
+        ],
     )
-    items = for_lists(Resource.objects.published().filter(id__in=first_ids).order_by("title", "id"))
+    cards = render_cards([pk for pk, *_ in first], "h3")
     groups = kind_groups(counts, lambda kind: f"/{KIND_PLURALS[kind]}/?topic={topic.slug}")
-    by_kind = {group["kind"]: group for group in groups}
     for group in groups:
-        group["items"] = []
-    items = list(items)
-    for resource in items:
-        by_kind[resource.kind]["items"].append(resource)
-    context = {"topic": topic, "groups": groups, "items": items, "total": sum(counts.values())}
+        group["cards"] = [cards[pk] for pk, kind, *_ in first if kind == group["kind"]]
+    context = {
+        "topic": topic,
+        "groups": groups,
+        "items": [(title, path) for _, _, title, path in first],
+        "total": sum(counts.values()),
+    }
     return render(request, "resources/topic_detail.html", context)
 
 
 def creator_detail(request, slug):
     creator = get_object_or_404(Creator, slug=slug)
-    resources = for_lists(
-        Resource.objects.published().filter(credit__creator=creator).distinct().order_by("title")
+    resources = (
+        Resource.objects.published()
+        .filter(credit__creator=creator)
+        .distinct()
+        .order_by("title", "id")
+        .values_list("id", flat=True)
     )
     form = CatalogFilterForm(request.GET)
     form.is_valid()
     page = paginate(request, resources, form.cleaned_data["page"])
-    return render(request, "resources/creator_detail.html", {"creator": creator, "page": page})
+    context = {"creator": creator, "page": page, "cards": render_cards(page, "h3").values()}
+    return render(request, "resources/creator_detail.html", context)
 
 
-def public_steps(details=True):
-    """A collection's published steps; `details` adds each resource's creators and topics."""
+def public_steps():
+    """A collection's published steps, with what a link to each resource needs."""
     steps = CollectionStep.objects.filter(resource__in=Resource.objects.published())
-    steps = steps.select_related("resource")
-    if details:
-        steps = steps.prefetch_related(
-            Prefetch("resource__credit_set", queryset=Credit.objects.select_related("creator")),
-            "resource__topics",
-        )
+    steps = steps.select_related("resource").only(
+        "collection",
+        "note",
+        "position",
+        "resource__kind",
+        "resource__title",
+        "resource__slug",
+        "resource__quote_text",
+    )
     return Prefetch("steps", queryset=steps)
 
 
@@ -372,7 +385,16 @@ def collection_detail(request, slug):
     collection = get_object_or_404(
         Collection.objects.prefetch_related(public_steps()), slug=slug, is_public=True
     )
-    return render(request, "resources/collection_detail.html", {"collection": collection})
+    steps = collection.steps.all()
+    cards = render_cards([step.resource_id for step in steps], "h2")
+    for step in steps:
+        step.card = cards.get(step.resource_id)
+    context = {
+        "collection": collection,
+        "steps": steps,
+        "items": [(step.resource.title, step.resource.get_absolute_url()) for step in steps],
+    }
+    return render(request, "resources/collection_detail.html", context)
 
 
 def robots_txt(request):

@@ -7,7 +7,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from resources.models import Creator, Resource
 from tests.helpers import make_resource
 
 pytestmark = pytest.mark.django_db
@@ -154,3 +156,56 @@ def test_in_production_mode_without_redis_every_worker_sees_a_change_at_once(tmp
     assert first_after == first_before + 1
     assert second_before == first_after  # the other process saw the first one's change
     assert second_after == second_before + 1
+
+
+def test_a_card_is_built_once_and_shown_by_every_list(client, settings):
+    settings.CACHE_MIDDLEWARE_SECONDS = 0  # every page built afresh: only the cards are cached
+    book = make_resource(title="Shared card", topics=["grief"], creators=["Ann Author"])
+    topic = client.get("/topics/grief/").content.decode()
+    assert "Shared card" in topic and "by Ann Author" in topic
+    with CaptureQueriesContext(connection) as queries:
+        home = client.get("/").content.decode()
+    assert "Shared card" in home and "by Ann Author" in home
+    # The home page reads neither the row nor the credits of the card the topic page built.
+    assert not [q for q in queries if "resources_credit" in q["sql"]]
+    assert not [q for q in queries if f'resources_resource"."id" IN ({book.pk})' in q["sql"]]
+
+
+def test_a_change_to_a_creator_shows_at_once_on_cached_cards(client, settings):
+    settings.CACHE_MIDDLEWARE_SECONDS = 0
+    make_resource(title="A book", creators=["Ann Author"])
+    assert "by Ann Author" in client.get("/resources/").content.decode()
+    person = Creator.objects.get(name="Ann Author")
+    person.name = "Ann Writer"
+    person.save()
+    page = client.get("/resources/").content.decode()
+    assert "by Ann Writer" in page and "Ann Author" not in page
+
+
+def test_a_page_is_cached_under_the_generation_it_was_built_in(client):
+    """
+    Another app server's change while a page is being built must not leave that page cached
+    under the new generation, where it would hide the change.
+    """
+    from django.core.cache import caches
+    from django.test.signals import template_rendered
+
+    from resources.cache import GENERATION_KEY
+
+    make_resource(title="Before the change")
+
+    def change_elsewhere(**kwargs):
+        template_rendered.disconnect(change_elsewhere)
+        # What another process's save does: a new row and the next generation (bulk_create
+        # sends no signal, so this process learns of it only through the cache).
+        added = Resource(kind="book", title="Added meanwhile", slug="added-meanwhile")
+        added.status, added.published_at = "published", timezone.now()
+        Resource.objects.bulk_create([added])
+        caches["default"].incr(GENERATION_KEY)
+
+    template_rendered.connect(change_elsewhere)
+    try:
+        assert "Added meanwhile" not in client.get("/resources/").content.decode()
+    finally:
+        template_rendered.disconnect(change_elsewhere)
+    assert "Added meanwhile" in client.get("/resources/").content.decode()

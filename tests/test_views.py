@@ -618,16 +618,22 @@ def test_a_deep_catalog_page_costs_what_page_one_does(client, monkeypatch, setti
     client.get("/resources/")  # caches the aggregates: counts per kind, topic counts
     queries = {}
     for url in ("/resources/", "/resources/?page=20", "/books/?page=20", "/books/?page=21"):
+        invalidate_pages()  # no cached cards (nor aggregates: the next page caches them again)
+        client.get("/resources/?page=10")  # other cards than those measured
         with CaptureQueriesContext(connection) as captured:
             response = client.get(url)
         queries[url] = [query["sql"] for query in captured]
     assert response.status_code == 404  # past the end, known from the cached count
     assert "Book 0" in client.get("/books/?page=20").content.decode()
-    # The page and its creators only: no COUNT(*) over the catalog, whatever the page.
-    assert len(queries["/resources/?page=20"]) == len(queries["/resources/"]) == 2
-    assert len(queries["/books/?page=20"]) == 2
+    # The page's ids, then its cards' rows and creators: no COUNT(*), whatever the page.
+    assert len(queries["/resources/?page=20"]) == len(queries["/resources/"]) == 3
+    assert len(queries["/books/?page=20"]) == 3
     for sql in queries["/resources/?page=20"]:
         assert "COUNT(" not in sql.upper()
+    # With its cards cached, a page built afresh is one query: its ids.
+    with CaptureQueriesContext(connection) as captured:
+        assert "Book 0" in client.get("/books/?page=20").content.decode()
+    assert len(captured) == 1
 
 
 def test_deep_pages_from_cached_anchors_list_what_plain_offsets_would(client, monkeypatch):

@@ -276,8 +276,9 @@ def resource_json_ld(context, resource):
 
 
 @register.simple_tag(takes_context=True)
-def collection_json_ld(context, name, description, resources):
-    """schema.org CollectionPage with an ItemList, for a collection or a topic."""
+def collection_json_ld(context, name, description, items):
+    """schema.org CollectionPage with an ItemList of (name, path) items, for a collection or a
+    topic."""
     request = context["request"]
     return to_json_ld(
         {
@@ -292,10 +293,10 @@ def collection_json_ld(context, name, description, resources):
                     {
                         "@type": "ListItem",
                         "position": position,
-                        "name": resource.title,
-                        "url": request.build_absolute_uri(resource.get_absolute_url()),
+                        "name": item_name,
+                        "url": request.build_absolute_uri(path),
                     }
-                    for position, resource in enumerate(resources, start=1)
+                    for position, (item_name, path) in enumerate(items, start=1)
                 ],
             },
         }
@@ -319,8 +320,3 @@ def website_json_ld(context):
             },
         }
     )
-
-
-@register.filter
-def step_resources(steps):
-    return [step.resource for step in steps]
