@@ -279,33 +279,33 @@ def related_resources(resource, topic_ids, limit):
     The ids of up to `limit` published resources sharing the most of `topic_ids` with
     `resource`, newest first among equals. Counting shared topics over every resource on a
     popular topic reads thousands of rows, so the candidates are bounded: the last
-    RELATED_CANDIDATES_PER_TOPIC published resources added to each topic (an index walk each,
-    see link_topic_resource_idx), ranked by the topics they share. One query, in plain SQL
-    that PostgreSQL and SQLite both run: a UNION of one bounded part per topic, which the ORM
-    can express only by compiling a queryset per topic (most of the page's time).
+    RELATED_CANDIDATES_PER_TOPIC resources added to each topic (an index walk each, see
+    link_topic_resource_idx; drafts among them are dropped, not replaced), ranked by the topics
+    they share. One query, in plain SQL that PostgreSQL and SQLite both run: a UNION of one
+    bounded part per topic, which the ORM can express only by compiling a queryset per topic
+    (then most of the page's time). Checking publication outside the parts, not in each,
+    halves the query's planning and running time (3 ms to 1 ms at 100,000 resources).
     """
     link, item = TaggedTopic._meta.db_table, Resource._meta.db_table
-    published = f"{item}.status = %s AND {item}.published_at <= %s"
     part = (
-        f"SELECT * FROM (SELECT {link}.content_object_id AS id FROM {link} "
-        f"JOIN {item} ON {item}.id = {link}.content_object_id "
-        f"WHERE {link}.tag_id = %s AND {link}.content_object_id <> %s AND {published} "
-        f"ORDER BY {link}.content_object_id DESC LIMIT %s) AS part"
+        f"SELECT * FROM (SELECT content_object_id FROM {link} "
+        "WHERE tag_id = %s AND content_object_id <> %s "
+        "ORDER BY content_object_id DESC LIMIT %s) AS part"
     )
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
     candidates = " UNION ".join(part for _ in topic_ids)
     topics = ", ".join("%s" for _ in topic_ids)
     sql = (
         f"SELECT {item}.id FROM {item} JOIN {link} ON {link}.content_object_id = {item}.id "
         f"WHERE {item}.id IN ({candidates}) AND {link}.tag_id IN ({topics}) "
+        f"AND {item}.status = %s AND {item}.published_at <= %s "
         f"GROUP BY {item}.id, {item}.published_at "
         f"ORDER BY COUNT(*) DESC, {item}.published_at DESC, {item}.id DESC LIMIT %s"
     )
     params = []
     for topic_id in topic_ids:
-        params += [topic_id, resource.pk, Resource.Status.PUBLISHED, now]
-        params.append(RELATED_CANDIDATES_PER_TOPIC)
-    params += [*topic_ids, limit]
+        params += [topic_id, resource.pk, RELATED_CANDIDATES_PER_TOPIC]
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    params += [*topic_ids, Resource.Status.PUBLISHED, now, limit]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [pk for (pk,) in cursor.fetchall()]
