@@ -7,10 +7,12 @@ moves the generation on, so every cached page is dropped at once, on every app s
 listing keys. Pages also expire after CACHE_MIDDLEWARE_SECONDS, which bounds how late an item
 scheduled for a future publish time can appear.
 
-Site-wide aggregates (topic counts, counts per kind, a topic's first items) are cached the same
-way with `cached()`, in the "default" cache: a page built afresh (a cache miss, a curator, or
-PAGE_CACHE_SECONDS=0) then still reads them in one cache lookup instead of counting over the
-whole catalog, and any change to the library drops them together with the pages.
+What is chosen by looking across the library (topic counts, counts per kind, a topic's first
+items, the home page's picks, a resource's related resources) is cached the same way with
+`cached()`: a page built afresh (a cache miss, a curator, or PAGE_CACHE_SECONDS=0) then reads
+what it was asked for (a resource, a page of ids) and its template, and looks the choices up
+in the cache instead of making them again; any change to the library drops them together
+with the pages. Resource cards are cached the same way too (resources/cards.py).
 """
 
 import time
@@ -61,9 +63,13 @@ def page_key(key, key_prefix, version):
     return default_key_func(key, f"{key_prefix}:{generation()}", version)
 
 
-def cached(name, compute):
-    """`compute()`, run once per generation of the library and shared by every request."""
-    cache = caches["default"]
+def cached(name, compute, alias="default"):
+    """
+    `compute()`, run once per generation of the library and shared by every request. Values
+    kept per resource (there can be one for each of 100,000) go in the "fragments" cache,
+    which keeps the most recent ones, rather than in "default", which holds few.
+    """
+    cache = caches[alias]
     key = f"aggregate:{generation()}:{name}"
     value = cache.get(key)
     if value is None:

@@ -143,29 +143,54 @@ def paginate(request, queryset, number, counted=None):
 
 
 def home(request):
+    picks = cached("home", home_picks)
+    context = {
+        **picks,
+        "topics": [topic for topic in published_topics() if topic.featured],
+        "newest": render_cards(picks["newest"], "h3").values(),
+    }
+    return render(request, "resources/home.html", context)
+
+
+def home_picks():
+    """
+    What the home page shows, chosen across the library (cached per generation): a reading
+    path to start with and its steps, the featured or newest quote, the newest items' ids.
+    """
     published = Resource.objects.published()
     start_here = (
         Collection.objects.filter(is_public=True)
         .order_by("-featured", "title")
-        .prefetch_related(public_steps())
+        .only("title", "slug", "summary")
         .first()
     )
     quote = (
         published.filter(kind=Resource.Kind.QUOTE)
-        .defer("search_document", "source__search_document")
-        .select_related("source")
-        .prefetch_related(credits())
         .order_by("-featured", "-published_at")
+        .only("kind", "slug", "quote_text", "source_title", "source_id")
         .first()
     )
+    quote_source = None
+    if quote and quote.source_id:
+        quote_source = published.filter(pk=quote.source_id).only("title").first()
     newest = published.exclude(kind=Resource.Kind.QUOTE).values_list("id", flat=True)[:6]
-    context = {
+    return {
         "start_here": start_here,
+        "start_steps": list(public_steps().filter(collection=start_here)) if start_here else [],
         "quote": quote,
-        "topics": [topic for topic in published_topics() if topic.featured],
-        "newest": render_cards(newest, "h3").values(),
+        "quote_by": credited_names(quote) if quote else [],
+        "quote_source": quote_source,
+        "newest": list(newest),
     }
-    return render(request, "resources/home.html", context)
+
+
+def credited_names(resource):
+    """The names of a resource's creators, in credit order."""
+    return list(
+        Creator.objects.filter(credit__resource=resource)
+        .order_by("credit__position", "credit__id")
+        .values_list("name", flat=True)
+    )
 
 
 def catalog(request, kind=None):
@@ -235,7 +260,7 @@ class ResourceDetailView(DetailView):
         queryset = Resource.objects.filter(kind=self.kind)
         if not self.can_preview():
             queryset = queryset.published()
-        queryset = queryset.defer("search_document").prefetch_related("topics", credits())
+        queryset = queryset.defer("search_document").prefetch_related(credits())
         if self.kind == Resource.Kind.QUOTE:  # only a quote names a source
             queryset = queryset.select_related("source").defer("source__search_document")
         return queryset
@@ -249,20 +274,11 @@ class ResourceDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         resource = self.object
-        topic_ids = [topic.pk for topic in resource.topics.all()]
-        related = {}
-        if topic_ids:
-            related = render_cards(related_resources(resource, topic_ids, limit=4), "h3")
-        quotations = []
-        if resource.kind != Resource.Kind.QUOTE:
-            quotations = (
-                Resource.objects.published()
-                .filter(source=resource)
-                .only("kind", "slug", "quote_text")[:3]
-            )
+        links = cached(f"links:{resource.pk}", lambda: links_of(resource), alias="fragments")
         return super().get_context_data(
-            related=related.values(),
-            quotations=quotations,
+            topics=links["topics"],
+            related=render_cards(links["related"], "h3").values(),
+            quotations=links["quotations"],
             is_preview=not resource.is_public,
             **kwargs,
         )
@@ -272,6 +288,25 @@ class ResourceDetailView(DetailView):
         if context["is_preview"]:
             add_never_cache_headers(response)
         return response
+
+
+def links_of(resource):
+    """
+    What a resource's page links to, found across the library (cached per generation): its
+    topics, the ids of related resources, and the quotes taken from it.
+    """
+    topics = list(Topic.objects.filter(tagged_resources__content_object_id=resource.pk))
+    related = []
+    if topics:
+        related = related_resources(resource, [topic.pk for topic in topics], limit=4)
+    quotations = []
+    if resource.kind != Resource.Kind.QUOTE:
+        quotations = list(
+            Resource.objects.published()
+            .filter(source=resource)
+            .only("kind", "slug", "quote_text")[:3]
+        )
+    return {"topics": topics, "related": related, "quotations": quotations}
 
 
 def related_resources(resource, topic_ids, limit):
@@ -362,9 +397,9 @@ def creator_detail(request, slug):
 
 
 def public_steps():
-    """A collection's published steps, with what a link to each resource needs."""
+    """Collection steps of published resources, with what a link to each resource needs."""
     steps = CollectionStep.objects.filter(resource__in=Resource.objects.published())
-    steps = steps.select_related("resource").only(
+    return steps.select_related("resource").only(
         "collection",
         "note",
         "position",
@@ -373,17 +408,19 @@ def public_steps():
         "resource__slug",
         "resource__quote_text",
     )
-    return Prefetch("steps", queryset=steps)
 
 
 def collection_list(request):
-    collections = Collection.objects.filter(is_public=True).prefetch_related(public_steps())
+    steps = Prefetch("steps", queryset=public_steps())
+    collections = Collection.objects.filter(is_public=True).prefetch_related(steps)
     return render(request, "resources/collection_list.html", {"collections": collections})
 
 
 def collection_detail(request, slug):
     collection = get_object_or_404(
-        Collection.objects.prefetch_related(public_steps()), slug=slug, is_public=True
+        Collection.objects.prefetch_related(Prefetch("steps", queryset=public_steps())),
+        slug=slug,
+        is_public=True,
     )
     steps = collection.steps.all()
     cards = render_cards([step.resource_id for step in steps], "h2")

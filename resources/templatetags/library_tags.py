@@ -203,7 +203,7 @@ def person(credit, request):
 
 
 @register.simple_tag(takes_context=True)
-def resource_json_ld(context, resource):
+def resource_json_ld(context, resource, topics):
     """schema.org Book, VideoObject, Article or Quotation for a detail page."""
     request = context["request"]
     page_url = request.build_absolute_uri(resource.get_absolute_url())
@@ -226,9 +226,8 @@ def resource_json_ld(context, resource):
         )
     if resource.year:
         data["datePublished"] = str(resource.year)
-    topics = [topic.name for topic in resource.topics.all()]
     if topics:
-        data["keywords"] = ", ".join(topics)
+        data["keywords"] = ", ".join(topic.name for topic in topics)
     if resource.image:
         data["image"] = request.build_absolute_uri(resource.image.url)
     if resource.kind == Resource.Kind.BOOK:
