@@ -370,7 +370,9 @@ def topic_detail(request, slug):
     cards = render_cards([pk for pk, *_ in first], "h3")
     groups = kind_groups(counts, lambda kind: f"/{KIND_PLURALS[kind]}/?topic={topic.slug}")
     for group in groups:
-        group["cards"] = [cards[pk] for pk, kind, *_ in first if kind == group["kind"]]
+        group["cards"] = [
+            cards[pk] for pk, kind, *_ in first if kind == group["kind"] and pk in cards
+        ]
     context = {
         "topic": topic,
         "groups": groups,
@@ -422,10 +424,11 @@ def collection_detail(request, slug):
         slug=slug,
         is_public=True,
     )
-    steps = collection.steps.all()
-    cards = render_cards([step.resource_id for step in steps], "h2")
+    all_steps = collection.steps.all()
+    cards = render_cards([step.resource_id for step in all_steps], "h2")
+    steps = [step for step in all_steps if step.resource_id in cards]
     for step in steps:
-        step.card = cards.get(step.resource_id)
+        step.card = cards[step.resource_id]
     context = {
         "collection": collection,
         "steps": steps,
