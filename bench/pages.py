@@ -4,6 +4,7 @@ and a mixed load test.
 
     .venv/bin/python bench/pages.py 100000 [--duration 10] [--skip-import] [--redis]
     .venv/bin/python bench/pages.py 100000 --skip-import --load 60
+    .venv/bin/python bench/pages.py 100000 --skip-import --crawl 5
 
 It generates N resources (bench/generate.py, seeded), imports them with `import_resources`
 into a fresh PostgreSQL database (`library_pages_<N>` on BENCH_POSTGRES, default
@@ -19,6 +20,11 @@ It prints a table (requests/s, p50 and p95 in ms, and each page's cost against t
 writes bench/out/pages-<N>.json. With --load S it instead runs one mixed load test for S
 seconds with 32 connections over every page and search in turn (page cache on, or off with
 --no-page-cache) and reports its errors and non-2xx/3xx answers; it exits 1 if there are any.
+With --crawl S it instead reads, like a crawler, thousands of different detail pages and
+catalog pages, each about once, for S seconds per kind of page: every page is then built
+afresh with its cards, links and related resources not yet cached either (the cost of the
+first visit after a change), where the "uncached" runs above ask for one page again and again
+(page cache off, but its cards and the library's aggregates cached once).
 Traffic goes to 127.0.0.1 only; every run is bounded in time.
 """
 
@@ -56,6 +62,21 @@ counter = 0
 request = function()
   counter = counter + 1
   return wrk.format("GET", paths[(counter %% #paths) + 1])
+end
+"""
+
+# For the crawl: wrk's 2 threads take every other path, so no page is asked for twice.
+CRAWL_LUA = """
+paths = {%s}
+threads = 0
+function setup(thread)
+  thread:set("offset", threads)
+  threads = threads + 1
+end
+counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", paths[((counter * 2 + offset) %% #paths) + 1])
 end
 """
 
@@ -225,6 +246,44 @@ def time_pages(urls, duration, database_url, redis):
     return results
 
 
+def crawl_paths(database_url, count):
+    """`count` different detail pages (newest first, every kind) and catalog pages (1, 2...)."""
+    import psycopg
+
+    with psycopg.connect(database_url) as connection:
+        rows = connection.execute(
+            "SELECT kind, slug FROM resources_resource "
+            "WHERE status = 'published' AND published_at <= now() ORDER BY id DESC LIMIT %s",
+            [count],
+        ).fetchall()
+    return {
+        "detail pages": [f"/{kind}s/{slug}/" for kind, slug in rows],
+        "catalog pages": [f"/resources/?page={n}" for n in range(1, count + 1)],
+    }
+
+
+def crawl(database_url, duration, redis):
+    """Each kind of page over thousands of different URLs, against the floor, page cache on."""
+    results = {}
+    with Server(database_url, 300, redis):
+        floor = wrk(FLOOR, duration)
+        results["floor"] = floor
+        print(f"crawl     floor {floor['requests_per_second']:8.0f}/s p50 {floor['p50_ms']} ms")
+        for name, paths in crawl_paths(database_url, 5000).items():
+            script = CRAWL_LUA % ", ".join(json.dumps(p) for p in paths) + REPORT_LUA
+            measured = wrk("/", duration, script=script)
+            measured["distinct_paths"] = len(paths)
+            measured["p50_vs_floor"] = round(measured["p50_ms"] / floor["p50_ms"], 1)
+            results[name] = measured
+            print(
+                f"crawl     {name:22} {measured['requests_per_second']:8.0f}/s "
+                f"p50 {measured['p50_ms']:6.1f} ms  p95 {measured['p95_ms']:6.1f} ms  "
+                f"p50 {measured['p50_vs_floor']}× floor's, {len(paths)} different pages",
+                flush=True,
+            )
+    return results
+
+
 def load_test(urls, duration, database_url, redis, page_cache_seconds):
     paths = [FLOOR, *urls.values()]
     script = MIX_LUA % ", ".join(json.dumps(p) for p in paths) + REPORT_LUA
@@ -250,6 +309,9 @@ def main():
     parser.add_argument(
         "--no-page-cache", action="store_true", help="load test with every page built afresh"
     )
+    parser.add_argument(
+        "--crawl", type=int, metavar="SECONDS", help="read thousands of different pages once"
+    )
     args = parser.parse_args()
 
     database = f"library_pages_{args.count}"
@@ -259,6 +321,10 @@ def main():
     urls = pages(database_url)
     out = ROOT / "bench" / "out"
     out.mkdir(exist_ok=True)
+    if args.crawl:
+        results = crawl(database_url, args.crawl, args.redis)
+        (out / f"crawl-{args.count}.json").write_text(json.dumps(results, indent=2))
+        return
     if args.load:
         page_cache_seconds = 0 if args.no_page_cache else 300
         result = load_test(urls, args.load, database_url, args.redis, page_cache_seconds)
