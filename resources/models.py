@@ -405,8 +405,14 @@ class Resource(models.Model):
         return parse_video_url(self.url) if self.kind == self.Kind.VIDEO else None
 
     def credits_in_order(self):
-        """Credits, using a prefetched `credit_set` when there is one."""
-        return sorted(self.credit_set.all(), key=lambda credit: (credit.position, credit.pk))
+        """
+        Credits, from `credit_list` when a view has set it (a detail page caches its credits,
+        see views.page_parts), else from `credit_set` (prefetched or in one query).
+        """
+        credits = getattr(self, "credit_list", None)
+        if credits is None:
+            credits = self.credit_set.all()
+        return sorted(credits, key=lambda credit: (credit.position, credit.pk))
 
 
 class Role(models.TextChoices):

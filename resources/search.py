@@ -35,7 +35,6 @@ from django.db.models import (
     Func,
     IntegerField,
     OuterRef,
-    Prefetch,
     Q,
     Subquery,
     TextField,
@@ -49,6 +48,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from .cache import cached
+from .cards import credits
 from .models import Credit, Resource, TaggedTopic, Topic
 
 # A query longer than this is cut (at a word boundary when there is one): nobody types more,
@@ -419,11 +419,6 @@ def topics_named_in(query, topics):
                 contained.append(topic)
             break
     return exact + [topic for topic in contained if topic not in exact]
-
-
-def credits():
-    """What a result shows besides its own fields: its creators (no topics), in one query."""
-    return Prefetch("credit_set", queryset=Credit.objects.select_related("creator"))
 
 
 def tagged_with(topic_ids):

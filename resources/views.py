@@ -14,9 +14,9 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView
 
 from .cache import cached
-from .cards import credits, render_cards
+from .cards import render_cards
 from .forms import CatalogFilterForm, SearchForm
-from .models import Collection, CollectionStep, Creator, Resource, TaggedTopic, Topic
+from .models import Collection, CollectionStep, Creator, Credit, Resource, TaggedTopic, Topic
 from .search import search_library
 
 PAGE_SIZE = 20
@@ -260,7 +260,7 @@ class ResourceDetailView(DetailView):
         queryset = Resource.objects.filter(kind=self.kind)
         if not self.can_preview():
             queryset = queryset.published()
-        queryset = queryset.defer("search_document").prefetch_related(credits())
+        queryset = queryset.defer("search_document")
         if self.kind == Resource.Kind.QUOTE:  # only a quote names a source
             queryset = queryset.select_related("source").defer("source__search_document")
         return queryset
@@ -274,11 +274,12 @@ class ResourceDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         resource = self.object
-        links = cached(f"links:{resource.pk}", lambda: links_of(resource), alias="fragments")
+        parts = cached(f"parts:{resource.pk}", lambda: page_parts(resource), alias="fragments")
+        resource.credit_list = parts["credits"]
         return super().get_context_data(
-            topics=links["topics"],
-            related=render_cards(links["related"], "h3").values(),
-            quotations=links["quotations"],
+            topics=parts["topics"],
+            related=render_cards(parts["related"], "h3").values(),
+            quotations=parts["quotations"],
             is_preview=not resource.is_public,
             **kwargs,
         )
@@ -290,11 +291,13 @@ class ResourceDetailView(DetailView):
         return response
 
 
-def links_of(resource):
+def page_parts(resource):
     """
-    What a resource's page links to, found across the library (cached per generation): its
-    topics, the ids of related resources, and the quotes taken from it.
+    What a resource's page shows from other tables, cached per generation (a detail page
+    built afresh then reads one row): its credits and topics, the ids of related resources,
+    and the quotes taken from it.
     """
+    credits = list(Credit.objects.filter(resource=resource).select_related("creator"))
     topics = list(Topic.objects.filter(tagged_resources__content_object_id=resource.pk))
     related = []
     if topics:
@@ -306,7 +309,7 @@ def links_of(resource):
             .filter(source=resource)
             .only("kind", "slug", "quote_text")[:3]
         )
-    return {"topics": topics, "related": related, "quotations": quotations}
+    return {"credits": credits, "topics": topics, "related": related, "quotations": quotations}
 
 
 def related_resources(resource, topic_ids, limit):
