@@ -182,6 +182,22 @@ def test_a_change_to_a_creator_shows_at_once_on_cached_cards(client, settings):
     assert "by Ann Writer" in page and "Ann Author" not in page
 
 
+def test_a_detail_page_built_afresh_reads_one_row_and_shows_changes_at_once(client, settings):
+    settings.CACHE_MIDDLEWARE_SECONDS = 0
+    book = make_resource(title="A book", topics=["grief"], creators=["Ann Author"])
+    make_resource(title="Its neighbour", topics=["grief"])
+    url = book.get_absolute_url()
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url).content.decode()
+    assert "Ann Author" in page and "Its neighbour" in page and "Grief" in page
+    assert len(queries) == 1  # the row; credits, topics and related come from the cache
+    Creator.objects.filter(name="Ann Author").update(name="Ann Writer")  # no signal...
+    assert "Ann Writer" not in client.get(url).content.decode()  # ...so still cached
+    Creator.objects.get(name="Ann Writer").save()  # a save, as the admin does
+    assert "Ann Writer" in client.get(url).content.decode()
+
+
 def test_a_page_is_cached_under_the_generation_it_was_built_in(client):
     """
     Another app server's change while a page is being built must not leave that page cached
