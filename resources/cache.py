@@ -8,7 +8,8 @@ listing keys. Pages also expire after CACHE_MIDDLEWARE_SECONDS, which bounds how
 scheduled for a future publish time can appear.
 
 What is chosen by looking across the library (topic counts, counts per kind, a topic's first
-items, the home page's picks, a resource's related resources) is cached the same way with
+items, the home page's picks, what a resource's page shows from other tables: its credits,
+topics, related resources and quotations) is cached the same way with
 `cached()`: a page built afresh (a cache miss, a curator, or PAGE_CACHE_SECONDS=0) then reads
 what it was asked for (a resource, a page of ids) and its template, and looks the choices up
 in the cache instead of making them again; any change to the library drops them together

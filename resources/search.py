@@ -60,7 +60,7 @@ CONFIG = "library_english"  # PostgreSQL text search configuration (migration 00
 
 # Bounded work for common words. A word in most of 100,000 resources ("therapy") would
 # otherwise be counted, faceted and ranked over every match for one page of 20. Measured at
-# 100,000 resources (bench/README.md), each search is 4 to 6 queries and 7 to 35 ms.
+# 100,000 resources (bench/README.md), each search is 4 to 6 queries and 10 to 45 ms.
 #
 # Counting: the counts per kind and per topic look at no more than COUNT_LIMIT matches; past
 # that the page says "1,000+" and the facet numbers are lower bounds ("+"). The sample is the
