@@ -50,9 +50,9 @@ FLOOR = "/robots.txt"
 # wrk prints these after a run: latency percentiles in microseconds, and the request count.
 REPORT_LUA = """
 done = function(summary, latency, requests)
-  io.write(string.format("RESULT %d %d %d %d %d\\n", summary.requests,
+  io.write(string.format("RESULT %d %d %d %d %d %d %d %d\\n", summary.requests,
     latency:percentile(50), latency:percentile(95), summary.errors.status,
-    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+    summary.errors.connect, summary.errors.read, summary.errors.write, summary.errors.timeout))
 end
 """
 # For the load test: each request takes the next path of a list.
@@ -211,15 +211,17 @@ def wrk(path, duration, connections=16, script=REPORT_LUA):
             text=True,
             check=True,
         ).stdout
-    requests, p50, p95, bad_status, socket_errors = map(
-        int, re.search(r"RESULT (\d+) (\d+) (\d+) (\d+) (\d+)", output).groups()
+    requests, p50, p95, bad_status, *socket_errors = map(
+        int, re.search(r"RESULT" + r" (\d+)" * 8, output).groups()
     )
     return {
         "requests_per_second": round(requests / duration, 1),
         "p50_ms": round(p50 / 1000, 2),
         "p95_ms": round(p95 / 1000, 2),
         "non_2xx_3xx": bad_status,
-        "socket_errors": socket_errors,
+        "socket_errors": sum(socket_errors),
+        # wrk's socket errors by kind; a timeout is an answer slower than 2 s
+        "connect_read_write_timeout": socket_errors,
     }
 
 
@@ -296,7 +298,8 @@ def load_test(urls, duration, database_url, redis, page_cache_seconds):
         f"load test ({cache}): {duration} s, 32 connections, {len(paths)} pages and searches: "
         f"{result['requests_per_second']:.0f} requests/s, p50 {result['p50_ms']} ms, "
         f"p95 {result['p95_ms']} ms, {result['non_2xx_3xx']} non-2xx/3xx, "
-        f"{result['socket_errors']} socket errors"
+        f"{result['socket_errors']} socket errors "
+        f"(connect, read, write, timeout: {result['connect_read_write_timeout']})"
     )
     return result
 
