@@ -168,7 +168,7 @@ class KindAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="creators")
     def credits(self, resource):
-        return ", ".join(credit.creator.name for credit in resource.credits_in_order())
+        return ", ".join(resource.creator_names())
 
     @admin.display(description="topics")
     def topic_list(self, resource):

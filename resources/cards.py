@@ -12,12 +12,11 @@ shows that resource.
 """
 
 from django.core.cache import caches
-from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from .cache import generation
-from .models import Credit, Resource
+from .models import Resource
 
 # The columns a card shows (includes/resource_card.html), and nothing longer.
 CARD_FIELDS = (
@@ -35,11 +34,6 @@ CARD_FIELDS = (
     "content_note",
 )
 CARD_SECONDS = 24 * 60 * 60  # a generation usually ends long before this
-
-
-def credits():
-    """A resource's credits with their creators, for prefetch_related: one query for a list."""
-    return Prefetch("credit_set", queryset=Credit.objects.select_related("creator"))
 
 
 def render_cards(ids, heading="h2"):
@@ -61,7 +55,7 @@ def render_cards(ids, heading="h2"):
             )
             for resource in Resource.objects.filter(id__in=missing)
             .only(*CARD_FIELDS)
-            .prefetch_related(credits())
+            .with_credits()
         }
         cache.set_many(built, CARD_SECONDS)
         found.update(built)

@@ -1,10 +1,9 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import Prefetch
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 
-from .models import Credit, Resource
+from .models import Resource
 
 
 class LatestResourcesFeed(Feed):
@@ -14,12 +13,7 @@ class LatestResourcesFeed(Feed):
     subtitle = "Books, videos, articles and quotes about what therapy is really like."
 
     def items(self):
-        credits = Credit.objects.select_related("creator")
-        return (
-            Resource.objects.published()
-            .prefetch_related(Prefetch("credit_set", queryset=credits))
-            .order_by("-published_at", "-id")[:30]
-        )
+        return Resource.objects.published().with_credits().order_by("-published_at", "-id")[:30]
 
     def item_title(self, item):
         return f"{item.get_kind_display()}: {item.title}"
@@ -28,8 +22,7 @@ class LatestResourcesFeed(Feed):
         return item.quote_text if item.kind == Resource.Kind.QUOTE else item.summary
 
     def item_author_name(self, item):
-        names = [credit.creator.name for credit in item.credits_in_order()]
-        return ", ".join(names) or None
+        return ", ".join(item.creator_names()) or None
 
     def item_pubdate(self, item):
         return item.published_at

@@ -112,6 +112,11 @@ class ResourceQuerySet(models.QuerySet):
         """What the public may see: published, and its publish time has come."""
         return self.filter(status=Resource.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def with_credits(self):
+        """With each resource's credits and their creators: one query for the whole list."""
+        credits = Credit.objects.select_related("creator")
+        return self.prefetch_related(models.Prefetch("credit_set", queryset=credits))
+
 
 class KindManager(models.Manager.from_queryset(ResourceQuerySet)):
     """The manager of a proxy model: only resources of its kind."""
@@ -413,6 +418,9 @@ class Resource(models.Model):
         if credits is None:
             credits = self.credit_set.all()
         return sorted(credits, key=lambda credit: (credit.position, credit.pk))
+
+    def creator_names(self):
+        return [credit.creator.name for credit in self.credits_in_order()]
 
 
 class Role(models.TextChoices):

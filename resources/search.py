@@ -48,7 +48,6 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from .cache import cached
-from .cards import credits
 from .models import Credit, Resource, TaggedTopic, Topic
 
 # A query longer than this is cut (at a word boundary when there is one): nobody types more,
@@ -559,7 +558,7 @@ class PostgresEngine:
             Resource.objects.filter(pk__in=ids)
             .defer("search_document")
             .annotate(headline=headline)
-            .prefetch_related(credits())
+            .with_credits()
         )
         for resource in resources:
             resource.snippet = marked_html(resource.headline)
@@ -658,9 +657,7 @@ class SimpleEngine:
         )
 
     def page_objects(self, ids, query, any_words=False):
-        resources = (
-            Resource.objects.filter(pk__in=ids).defer("search_document").prefetch_related(credits())
-        )
+        resources = Resource.objects.filter(pk__in=ids).defer("search_document").with_credits()
         terms = self.terms(query)
         for resource in resources:
             resource.snippet = marked_html(simple_snippet(resource, terms))

@@ -168,6 +168,7 @@ def home_picks():
         published.filter(kind=Resource.Kind.QUOTE)
         .order_by("-featured", "-published_at")
         .only("kind", "slug", "quote_text", "source_title", "source_id")
+        .with_credits()
         .first()
     )
     quote_source = None
@@ -178,19 +179,10 @@ def home_picks():
         "start_here": start_here,
         "start_steps": list(public_steps().filter(collection=start_here)) if start_here else [],
         "quote": quote,
-        "quote_by": credited_names(quote) if quote else [],
+        "quote_by": quote.creator_names() if quote else [],
         "quote_source": quote_source,
         "newest": list(newest),
     }
-
-
-def credited_names(resource):
-    """The names of a resource's creators, in credit order."""
-    return list(
-        Creator.objects.filter(credit__resource=resource)
-        .order_by("credit__position", "credit__id")
-        .values_list("name", flat=True)
-    )
 
 
 def catalog(request, kind=None):

@@ -142,14 +142,10 @@ def video_embed(resource):
     }
 
 
-def creator_names(resource):
-    return [credit.creator.name for credit in resource.credits_in_order()]
-
-
 @register.simple_tag
 def book_links(resource):
     """Where to find a book: a library catalogue, a lending library and a bookshop. No tracking."""
-    names = creator_names(resource)
+    names = resource.creator_names()
     words = " ".join([resource.title, *names[:1]])
     if resource.isbn:
         worldcat, openlibrary = f"bn:{resource.isbn}", f"/isbn/{resource.isbn}"
@@ -182,7 +178,7 @@ def book_links(resource):
 @register.simple_tag
 def web_search_url(resource):
     """A plain web search for a resource the library has no link for."""
-    words = [resource.title, *creator_names(resource)[:1], resource.publication]
+    words = [resource.title, *resource.creator_names()[:1], resource.publication]
     return "https://duckduckgo.com/?" + urlencode({"q": " ".join(w for w in words if w)})
 
 
