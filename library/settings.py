@@ -101,12 +101,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Caches. "pages" holds whole public pages for anonymous visitors and "fragments" the HTML of
-# each resource card (resources/cards.py); "default" holds the generation number that a
-# curator's change moves on (dropping every cached page and card at once, see
-# resources/cache.py) and site-wide totals. With REDIS_URL (e.g. redis://127.0.0.1:6379/0)
-# all three live in Redis, shared by every app server. Without it, pages and cards stay in
-# each process's local memory, and "default" is local memory for the single-process
+# Caches. "pages" holds whole public pages for anonymous visitors; "default" holds the
+# generation number that any change to the library moves on (dropping every cached page at
+# once, see resources/cache.py) and the few aggregates pages share. With REDIS_URL (e.g.
+# redis://127.0.0.1:6379/0) both live in Redis, shared by every app server. Without it, pages
+# stay in each process's local memory, and "default" is local memory for the single-process
 # development server but a small file cache in production mode, so that every gunicorn worker
 # sees a change at once.
 REDIS_URL = env("REDIS_URL", default="")
@@ -115,7 +114,6 @@ if REDIS_URL:
     CACHES = {
         "default": {**REDIS_CACHE, "KEY_PREFIX": "library"},
         "pages": {**REDIS_CACHE, "KEY_FUNCTION": "resources.cache.page_key"},
-        "fragments": {**REDIS_CACHE, "KEY_PREFIX": "fragments"},
     }
 else:
     LOCAL_MEMORY = "django.core.cache.backends.locmem.LocMemCache"
@@ -125,17 +123,13 @@ else:
         else {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": env.path("DJANGO_CACHE_DIR", default=BASE_DIR / ".cache"),
+            # The generation, and an aggregate per catalog filter and per topic.
+            "OPTIONS": {"MAX_ENTRIES": 2000},
         },
         "pages": {
             "BACKEND": LOCAL_MEMORY,
             "LOCATION": "pages",
             "KEY_FUNCTION": "resources.cache.page_key",
-        },
-        # About 1 KB a card: at most about 20 MB a process.
-        "fragments": {
-            "BACKEND": LOCAL_MEMORY,
-            "LOCATION": "fragments",
-            "OPTIONS": {"MAX_ENTRIES": 20_000},
         },
     }
 CACHE_MIDDLEWARE_ALIAS = "pages"

@@ -4,15 +4,15 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from resources.sitemaps import SITEMAPS
-from resources.views import healthz, robots_txt
+from resources.views import site
 
-handler500 = "resources.views.server_error"
+handler500 = "resources.views.site.server_error"
 
 urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("robots.txt", robots_txt, name="robots_txt"),
-    path("healthz/", healthz, name="healthz"),
+    path("robots.txt", site.robots_txt, name="robots_txt"),
+    path("healthz/", site.healthz, name="healthz"),
     path("", include("resources.urls")),
 ]
 

@@ -13,11 +13,9 @@ from django.db import models
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from .cache import invalidate_pages
 from .models import (
     KIND_MODELS,
     Article,
@@ -31,8 +29,6 @@ from .models import (
     TaggedTopic,
     Topic,
     Video,
-    quote_title,
-    unique_slug,
 )
 from .validators import validate_image_file, without_metadata
 
@@ -176,30 +172,24 @@ class KindAdmin(SimpleHistoryAdmin):
 
     @admin.action(description="Publish the selected items now", permissions=["change"])
     def publish(self, request, queryset):
-        now = timezone.now()
-        queryset.filter(published_at__isnull=True).update(published_at=now)
-        count = queryset.update(status=Resource.Status.PUBLISHED, updated_at=now)
-        invalidate_pages()  # queryset.update() sends no signals
+        count = queryset.publish()
         self.message_user(request, f"Published {count} item(s).", messages.SUCCESS)
 
     @admin.action(
         description="Unpublish the selected items (back to draft)", permissions=["change"]
     )
     def unpublish(self, request, queryset):
-        count = queryset.update(status=Resource.Status.DRAFT, updated_at=timezone.now())
-        invalidate_pages()  # queryset.update() sends no signals
+        count = queryset.unpublish()
         self.message_user(request, f"Unpublished {count} item(s).", messages.SUCCESS)
 
     @admin.action(description="Feature the selected items on the home page", permissions=["change"])
     def feature(self, request, queryset):
-        count = queryset.update(featured=True, updated_at=timezone.now())
-        invalidate_pages()  # queryset.update() sends no signals
+        count = queryset.set_featured(True)
         self.message_user(request, f"Featured {count} item(s).", messages.SUCCESS)
 
     @admin.action(description="Stop featuring the selected items", permissions=["change"])
     def unfeature(self, request, queryset):
-        count = queryset.update(featured=False, updated_at=timezone.now())
-        invalidate_pages()  # queryset.update() sends no signals
+        count = queryset.set_featured(False)
         self.message_user(request, f"Stopped featuring {count} item(s).", messages.SUCCESS)
 
 
@@ -222,28 +212,12 @@ class ArticleAdmin(KindAdmin):
 
 
 class QuoteAdminForm(ResourceForm):
-    """A quote's title and slug may be left empty: they are made from its words."""
+    """A quote's title and slug may be left empty: the model makes them from its words."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["title"].required = False
         self.fields["slug"].required = False
-
-    def clean(self):
-        data = super().clean()
-        text = data.get("quote_text") or ""
-        if not data.get("title") and text.strip():
-            data["title"] = quote_title(text)
-        if not data.get("slug") and data.get("title"):
-            data["slug"] = unique_slug(
-                data["title"],
-                lambda s: (
-                    Resource.objects.filter(kind=Resource.Kind.QUOTE, slug=s)
-                    .exclude(pk=self.instance.pk)
-                    .exists()
-                ),
-            )
-        return data
 
 
 @admin.register(Quote)

@@ -1,19 +1,16 @@
 """
-The page cache for anonymous visitors.
+The page cache for anonymous visitors, and the few choices made across the library.
 
 Whole pages are cached by Django's cache middleware in the "pages" cache (settings.CACHES).
-Every key carries a generation number kept in the "default" cache; any change to the library
-moves the generation on, so every cached page is dropped at once, on every app server, without
-listing keys. Pages also expire after CACHE_MIDDLEWARE_SECONDS, which bounds how late an item
-scheduled for a future publish time can appear.
+Every key carries a generation number kept in the "default" cache. The cache's one input is
+the domain's `library_changed` signal: every change moves the generation on, so every cached
+page is dropped at once, on every app server, without listing keys. Pages also expire after
+CACHE_MIDDLEWARE_SECONDS, which bounds how late an item scheduled for a future publish time
+can appear.
 
-What is chosen by looking across the library (topic counts, counts per kind, a topic's first
-items, the home page's picks, what a resource's page shows from other tables: its credits,
-topics, related resources and quotations) is cached the same way with
-`cached()`: a page built afresh (a cache miss, a curator, or PAGE_CACHE_SECONDS=0) then reads
-what it was asked for (a resource, a page of ids) and its template, and looks the choices up
-in the cache instead of making them again; any change to the library drops them together
-with the pages. Resource cards are cached the same way too (resources/cards.py).
+`cached()` keeps what a page built afresh would otherwise count across the whole library
+(topic counts, counts per kind, a topic's first items: bench/README.md has the figures) under
+the same generation, so it is dropped with the pages.
 """
 
 import time
@@ -22,7 +19,8 @@ from contextvars import ContextVar
 from django.core.cache import caches
 from django.core.cache.backends.base import default_key_func
 from django.core.signals import request_finished, request_started
-from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from .models import library_changed
 
 GENERATION_KEY = "pages:generation"
 # How long an aggregate lives at most: it bounds how late a resource scheduled for a future
@@ -64,13 +62,12 @@ def page_key(key, key_prefix, version):
     return default_key_func(key, f"{key_prefix}:{generation()}", version)
 
 
-def cached(name, compute, alias="default"):
-    """
-    `compute()`, run once per generation of the library and shared by every request. Values
-    kept per resource (there can be one for each of 100,000) go in the "fragments" cache,
-    which keeps the most recent ones, rather than in "default", which holds few.
-    """
-    cache = caches[alias]
+def cached(name, compute):
+    """`compute()`, run once per generation of the library and shared by every request.
+    `name` says what it is, e.g. ("kinds", "catalog", perspective, topic ids)."""
+    if not isinstance(name, str):
+        name = ":".join(str(part) for part in name)
+    cache = caches["default"]
     key = f"aggregate:{generation()}:{name}"
     value = cache.get(key)
     if value is None:
@@ -87,15 +84,7 @@ def invalidate_pages(**kwargs):
         caches["default"].set(GENERATION_KEY, new_generation(), timeout=None)
 
 
-def invalidate_on_content_change(sender, **kwargs):
-    if sender._meta.app_label == "resources":
-        invalidate_pages()
-
-
 def connect_signals():
-    """Any save or delete of the library's models, or a change of topics, drops cached pages.
-    Bulk writes (queryset.update(), the importer) call invalidate_pages() themselves."""
-    for signal in (post_save, post_delete, m2m_changed):
-        signal.connect(invalidate_on_content_change, dispatch_uid=f"pages-{id(signal)}")
+    library_changed.connect(invalidate_pages, dispatch_uid="pages-library-changed")
     request_started.connect(start_request, dispatch_uid="pages-request-started")
     request_finished.connect(end_request, dispatch_uid="pages-request-finished")

@@ -3,13 +3,17 @@ GET forms for the public pages. Views read `cleaned_data` only, so a malformed p
 normalised or ignored here and never reaches the ORM.
 """
 
+import unicodedata
+
 from django import forms
 from django.utils.text import slugify
 
 from .models import Resource
-from .search import normalize_query
 
 MAX_TOPIC_FILTERS = 5
+# A query longer than this is cut (at a word boundary when there is one): nobody types more,
+# and it bounds the work a single request can ask of the database.
+MAX_QUERY_LENGTH = 200
 
 
 class SlugListField(forms.Field):
@@ -74,8 +78,21 @@ def clean_page_number(value):
     return number if number >= 1 else 1
 
 
+def normalize_query(text):
+    """What SearchForm keeps of `q`: no control characters, single spaces, at most
+    MAX_QUERY_LENGTH characters (cut at a word boundary when there is one)."""
+    text = "".join(
+        " " if unicodedata.category(char)[0] in "CZ" else char for char in str(text or "")
+    )
+    text = " ".join(text.split())
+    if len(text) > MAX_QUERY_LENGTH:
+        cut = text[: MAX_QUERY_LENGTH + 1]
+        text = cut.rsplit(" ", 1)[0] if " " in cut else cut[:MAX_QUERY_LENGTH]
+    return text.strip()
+
+
 class SearchForm(forms.Form):
-    """/search/: `q` is normalised (see `search.normalize_query`), never rejected."""
+    """/search/: `q` is normalised (see `normalize_query`), never rejected."""
 
     q = forms.CharField(required=False, strip=False)
     kind = forms.CharField(required=False)

@@ -15,8 +15,10 @@ from urllib.parse import parse_qs, urlsplit
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
-from django.db import models
-from django.db.models import Q, signals
+from django.db import connection, models, transaction
+from django.db.models import Count, F, Prefetch, Q, Window, signals
+from django.db.models.functions import RowNumber
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
@@ -31,9 +33,65 @@ from .validators import normalize_isbn, validate_image_file
 http_url_validator = URLValidator(schemes=["http", "https"])
 
 
+# "The library changed": sent once by every write that may change what visitors see (see
+# `announce_change`). The domain knows nothing of its listeners; the page cache is one.
+library_changed = Signal()
+
+
+def announce_change(using="default"):
+    """
+    Tell listeners the library changed: now, and again when the current transaction commits.
+    Now, so that this process stops serving what it showed before; at the commit, so that a
+    page another process built meanwhile, from what was committed before, is dropped too.
+    """
+    library_changed.send(sender=None)
+    conn = transaction.get_connection(using)
+    if conn.in_atomic_block and not any(
+        func is send_library_changed for _, func, _ in conn.run_on_commit
+    ):
+        transaction.on_commit(send_library_changed, using=using)
+
+
+def send_library_changed():
+    library_changed.send(sender=None)
+
+
+class LibraryQuerySet(models.QuerySet):
+    """A queryset whose bulk writes, which send no model signals, announce the change."""
+
+    def update(self, **kwargs):
+        rows = super().update(**kwargs)
+        if rows:
+            announce_change(self.db)
+        return rows
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        if created:
+            announce_change(self.db)
+        return created
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        rows = super().bulk_update(objs, fields, *args, **kwargs)
+        if rows:
+            announce_change(self.db)
+        return rows
+
+
 def choices_constraint(field, choices, name):
     """A named check constraint that keeps `field` within `choices` in the database too."""
     return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=name)
+
+
+class TopicQuerySet(LibraryQuerySet):
+    def with_published_counts(self):
+        """Topics with `resource_count`, their published resources; empty ones left out."""
+        public = Q(tagged_resources__content_object__in=Resource.objects.published())
+        return (
+            self.annotate(resource_count=Count("tagged_resources", filter=public))
+            .filter(resource_count__gt=0)
+            .order_by("name")
+        )
 
 
 class Topic(TagBase):
@@ -56,6 +114,8 @@ class Topic(TagBase):
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
+    objects = TopicQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
 
@@ -75,6 +135,8 @@ class TaggedTopic(TaggedItemBase):
     )
     content_object = models.ForeignKey("Resource", on_delete=models.CASCADE)
 
+    objects = LibraryQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="unique_resource_topic")
@@ -82,7 +144,7 @@ class TaggedTopic(TaggedItemBase):
         indexes = [
             # A detail page's related resources: the resources last added to each of its
             # topics, read backwards from the end of each topic's entries
-            # (views.related_resources).
+            # (ResourceQuerySet.related_to).
             models.Index(fields=["tag", "-content_object"], name="link_topic_resource_idx"),
         ]
 
@@ -97,6 +159,8 @@ class Creator(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
+    objects = LibraryQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
 
@@ -107,7 +171,7 @@ class Creator(models.Model):
         return reverse("resources:creator_detail", args=[self.slug])
 
 
-class ResourceQuerySet(models.QuerySet):
+class ResourceQuerySet(LibraryQuerySet):
     def published(self):
         """What the public may see: published, and its publish time has come."""
         return self.filter(status=Resource.Status.PUBLISHED, published_at__lte=timezone.now())
@@ -115,7 +179,98 @@ class ResourceQuerySet(models.QuerySet):
     def with_credits(self):
         """With each resource's credits and their creators: one query for the whole list."""
         credits = Credit.objects.select_related("creator")
-        return self.prefetch_related(models.Prefetch("credit_set", queryset=credits))
+        return self.prefetch_related(Prefetch("credit_set", queryset=credits))
+
+    def for_cards(self):
+        """What a resource card shows (includes/resource_card.html), and nothing longer."""
+        return self.only(*CARD_FIELDS).with_credits()
+
+    def count_by_kind(self):
+        """{kind: number of resources}, for the kinds that have any."""
+        return dict(self.order_by().values_list("kind").annotate(n=Count("id")))
+
+    def first_of_each_kind(self, n):
+        """The ids of the first `n` resources of each kind, by title: one query."""
+        rank = Window(RowNumber(), partition_by=F("kind"), order_by=[F("title"), F("id")])
+        ranked = self.annotate(rank=rank).filter(rank__lte=n).order_by("title", "id")
+        return list(ranked.values_list("id", flat=True))
+
+    def in_order(self, ids):
+        """The resources `ids`, in that order (those not found are left out)."""
+        by_id = {resource.pk: resource for resource in self.filter(pk__in=ids)}
+        return [by_id[pk] for pk in ids if pk in by_id]
+
+    def publish(self):
+        """Publish now; a scheduled publish time is kept. Returns the number published."""
+        now = timezone.now()
+        self.filter(published_at__isnull=True).update(published_at=now)
+        return self.update(status=Resource.Status.PUBLISHED, updated_at=now)
+
+    def unpublish(self):
+        return self.update(status=Resource.Status.DRAFT, updated_at=timezone.now())
+
+    def set_featured(self, featured):
+        return self.update(featured=featured, updated_at=timezone.now())
+
+    def related_to(self, resource, limit=4):
+        """
+        The ids of up to `limit` published resources sharing the most topics with `resource`,
+        newest first among equals.
+
+        Counting shared topics over every resource on a popular topic reads thousands of rows,
+        so the candidates are bounded: the last RELATED_CANDIDATES_PER_TOPIC resources added to
+        each topic (an index walk each, link_topic_resource_idx; drafts among them are dropped,
+        not replaced). One statement in SQL that PostgreSQL and SQLite both run: a UNION of one
+        bounded part per topic, which the ORM can only build from a compiled queryset per
+        topic. Publication is checked once, outside the parts, which halves its time.
+        """
+        topic_ids = list(
+            TaggedTopic.objects.filter(content_object=resource).values_list("tag_id", flat=True)
+        )
+        if not topic_ids:
+            return []
+        link, item = TaggedTopic._meta.db_table, Resource._meta.db_table
+        part = (
+            f"SELECT * FROM (SELECT content_object_id FROM {link} "
+            "WHERE tag_id = %s AND content_object_id <> %s "
+            "ORDER BY content_object_id DESC LIMIT %s) AS part"
+        )
+        candidates = " UNION ".join(part for _ in topic_ids)
+        topics = ", ".join("%s" for _ in topic_ids)
+        sql = (
+            f"SELECT {item}.id FROM {item} JOIN {link} ON {link}.content_object_id = {item}.id "
+            f"WHERE {item}.id IN ({candidates}) AND {link}.tag_id IN ({topics}) "
+            f"AND {item}.status = %s AND {item}.published_at <= %s "
+            f"GROUP BY {item}.id, {item}.published_at "
+            f"ORDER BY COUNT(*) DESC, {item}.published_at DESC, {item}.id DESC LIMIT %s"
+        )
+        params = []
+        for topic_id in topic_ids:
+            params += [topic_id, resource.pk, RELATED_CANDIDATES_PER_TOPIC]
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        params += [*topic_ids, Resource.Status.PUBLISHED, now, limit]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [pk for (pk,) in cursor.fetchall()]
+
+
+RELATED_CANDIDATES_PER_TOPIC = 50
+
+# The columns a resource card shows (includes/resource_card.html).
+CARD_FIELDS = (
+    "kind",
+    "title",
+    "slug",
+    "subtitle",
+    "summary",
+    "year",
+    "duration_seconds",
+    "reading_minutes",
+    "quote_text",
+    "image",
+    "image_alt",
+    "content_note",
+)
 
 
 class KindManager(models.Manager.from_queryset(ResourceQuerySet)):
@@ -144,6 +299,15 @@ class Kind(models.TextChoices):
     VIDEO = "video", "Video"
     ARTICLE = "article", "Article"
     QUOTE = "quote", "Quote"
+
+    @property
+    def plural(self):
+        """ "books": how pages name several of a kind."""
+        return f"{self.value}s"
+
+    @property
+    def list_url(self):
+        return reverse(f"resources:{self.value}_list")
 
 
 class Perspective(models.TextChoices):
@@ -281,7 +445,10 @@ class Resource(models.Model):
         "date of publication", null=True, blank=True, help_text="Leave empty if not known."
     )
     reading_minutes = models.PositiveSmallIntegerField(
-        "reading time (minutes)", null=True, blank=True, validators=[MaxValueValidator(1000)]
+        "reading time (minutes)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(1000)],
     )
 
     # Quotes.
@@ -298,10 +465,10 @@ class Resource(models.Model):
         help_text="The library's own resource the words come from, if it has it.",
     )
 
-    # Search (resources/search.py). On PostgreSQL a weighted tsvector of the title, topics,
-    # creators and text, kept up to date by database triggers and served by a GIN index (both
-    # created by migration 0003 on PostgreSQL only, so they are not declared here). Always
-    # empty on SQLite, whose simpler search reads the fields themselves.
+    # Search (resources/search/). On PostgreSQL a weighted tsvector of the title, topics,
+    # creators and text, kept up to date by database triggers (resources/search/document.py)
+    # and served by a GIN index (migration 0003; PostgreSQL only, so neither is declared
+    # here). Always empty on SQLite, whose simpler search reads the fields themselves.
     search_document = SearchVectorField(null=True, editable=False)
 
     objects = ResourceQuerySet.as_manager()
@@ -368,15 +535,34 @@ class Resource(models.Model):
     def get_absolute_url(self):
         return reverse(f"resources:{self.kind}_detail", args=[self.slug])
 
+    def kind_list_url(self):
+        return Kind(self.kind).list_url
+
+    @property
+    def kind_plural(self):
+        return Kind(self.kind).plural
+
     def fill_derived_fields(self):
-        """A quote's title from its words; a publish time when first published."""
-        if self.kind == self.Kind.QUOTE and not self.title and self.quote_text.strip():
+        """A quote's title from its words; a slug from the title; a publish time when first
+        published."""
+        if self.kind == self.Kind.QUOTE and not self.title.strip() and self.quote_text.strip():
             self.title = quote_title(self.quote_text)
+        if not self.slug and self.title:
+            self.slug = slug_from(self.title)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
 
     def clean_fields(self, exclude=None):
-        self.fill_derived_fields()  # before the title is checked: a quote's comes from its words
+        # Before the fields are checked: a quote's title comes from its words, and a slug
+        # made here (a form left it empty) must not be taken by another of the same kind.
+        if not self.slug and self.title:
+            self.slug = unique_slug(
+                self.title,
+                lambda slug: (
+                    Resource.objects.filter(kind=self.kind, slug=slug).exclude(pk=self.pk).exists()
+                ),
+            )
+        self.fill_derived_fields()
         super().clean_fields(exclude)
 
     def clean(self):
@@ -410,14 +596,8 @@ class Resource(models.Model):
         return parse_video_url(self.url) if self.kind == self.Kind.VIDEO else None
 
     def credits_in_order(self):
-        """
-        Credits, from `credit_list` when a view has set it (a detail page caches its credits,
-        see views.page_parts), else from `credit_set` (prefetched or in one query).
-        """
-        credits = getattr(self, "credit_list", None)
-        if credits is None:
-            credits = self.credit_set.all()
-        return sorted(credits, key=lambda credit: (credit.position, credit.pk))
+        """Credits in the order the curator lists them (prefetched by `with_credits()`)."""
+        return list(self.credit_set.all())
 
     def creator_names(self):
         return [credit.creator.name for credit in self.credits_in_order()]
@@ -441,6 +621,8 @@ class Credit(models.Model):
     creator = models.ForeignKey(Creator, on_delete=models.PROTECT)
     role = models.CharField(max_length=12, choices=Role.choices, default=Role.AUTHOR)
     position = models.PositiveSmallIntegerField(default=0)
+
+    objects = LibraryQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "id"]
@@ -529,6 +711,8 @@ class Collection(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
+    objects = LibraryQuerySet.as_manager()
+
     class Meta:
         ordering = ["-featured", "title"]
 
@@ -539,6 +723,19 @@ class Collection(models.Model):
         return reverse("resources:collection_detail", args=[self.slug])
 
 
+class CollectionStepQuerySet(LibraryQuerySet):
+    def public(self):
+        """Steps whose resource is published, with what a resource card shows of it."""
+        card_fields = [f"resource__{name}" for name in CARD_FIELDS]
+        credits = Credit.objects.select_related("creator")
+        return (
+            self.filter(resource__in=Resource.objects.published())
+            .select_related("resource")
+            .only("collection", "note", "position", "resource", *card_fields)
+            .prefetch_related(Prefetch("resource__credit_set", queryset=credits))
+        )
+
+
 class CollectionStep(models.Model):
     collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="steps")
     resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="+")
@@ -546,6 +743,8 @@ class CollectionStep(models.Model):
     note = models.TextField(
         blank=True, help_text="Optional: why this step, or what to notice in it."
     )
+
+    objects = CollectionStepQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "id"]
@@ -564,9 +763,14 @@ def quote_title(text, words=10):
     return Truncator(" ".join(text.split())).words(words, truncate="…")[:300]
 
 
+def slug_from(text, max_length=200):
+    """The slug a title gives ("item" if it has no letter or digit)."""
+    return slugify(text)[:max_length].strip("-") or "item"
+
+
 def unique_slug(text, taken, max_length=200):
-    """slugify(text), with -2, -3... appended while `taken(slug)` is true."""
-    base = slugify(text)[:max_length].strip("-") or "item"
+    """slug_from(text), with -2, -3... appended while `taken(slug)` is true."""
+    base = slug_from(text, max_length)
     slug, n = base, 2
     while taken(slug):
         suffix = f"-{n}"
@@ -610,3 +814,28 @@ def parse_video_url(url):
         if numeric:
             return ("vimeo", numeric[-1])
     return None
+
+
+def announce_saved_change(sender, using="default", action="post_", **kwargs):
+    if action.startswith("post_"):  # m2m_changed is sent before and after each change
+        announce_change(using)
+
+
+# A save or delete of the library's rows, or a change of a resource's topics or credits,
+# announces itself (bulk writes do through LibraryQuerySet). A new model that visitors see
+# belongs in this list.
+LIBRARY_MODELS = [
+    Resource,
+    *KIND_MODELS.values(),
+    Topic,
+    TaggedTopic,
+    Creator,
+    Credit,
+    Collection,
+    CollectionStep,
+]
+for model in LIBRARY_MODELS:
+    signals.post_save.connect(announce_saved_change, sender=model, weak=False)
+    signals.post_delete.connect(announce_saved_change, sender=model, weak=False)
+for through in (TaggedTopic, Credit):
+    signals.m2m_changed.connect(announce_saved_change, sender=through, weak=False)

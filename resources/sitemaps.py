@@ -1,8 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .models import Collection, Creator, Resource
-from .views import published_topics
+from .models import Collection, Creator, Resource, Topic
 
 
 class ResourceSitemap(Sitemap):
@@ -17,7 +16,7 @@ class ResourceSitemap(Sitemap):
 
 class TopicSitemap(Sitemap):
     def items(self):
-        return published_topics()
+        return Topic.objects.with_published_counts()
 
 
 class CreatorSitemap(Sitemap):

@@ -63,10 +63,10 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def empty_caches():
-    """Each test starts with no cached pages or cards (the caches outlive a test's transaction)."""
+    """Each test starts with no cached pages (the caches outlive a test's transaction)."""
     from django.core.cache import caches
 
-    for alias in ("default", "pages", "fragments"):
+    for alias in ("default", "pages"):
         caches[alias].clear()
 
 

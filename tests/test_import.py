@@ -231,15 +231,15 @@ def test_two_lines_that_match_one_resource_are_an_error():
 
 
 def test_a_long_import_is_written_in_batches_with_progress(monkeypatch):
-    from resources import imports
+    from resources.imports import writer
 
-    monkeypatch.setattr(imports, "BATCH_SIZE", 7)
+    monkeypatch.setattr(writer, "BATCH_SIZE", 7)
     seen = []
     lines = good_lines(20)
-    imports.import_lines(lines, progress=lambda done, total: seen.append((done, total)))
+    import_lines(lines, progress=lambda done, total: seen.append((done, total)))
     assert seen == [(7, 20), (14, 20), (20, 20)]
     assert Resource.objects.count() == 20
-    result = imports.import_lines(lines)
+    result = import_lines(lines)
     assert (result.created, result.updated, result.unchanged) == (0, 0, 20)
 
 

@@ -118,7 +118,7 @@ def library(seed):
 
 def unmet(query, expected):
     """What `query`'s top 3 lacks, as a readable string, or "" when it is all there."""
-    top = search_library(query).results[:3]
+    top = search_library(query).hits[:3]
     missing = []
     for expectation in expected:
         if isinstance(expectation, str):

@@ -6,15 +6,17 @@ no text a curator types can close the `<script type="application/ld+json">` elem
 """
 
 import json
+import re
 from urllib.parse import urlencode, urlsplit
 
 from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from resources.models import Resource
+from resources.search.text import START_MARK, STOP_MARK
 
 register = template.Library()
 
@@ -87,6 +89,33 @@ def cover_image(resource, sizes="(min-width: 48em) 160px, 96px", loading="lazy")
         resource.kind,
         mark_safe(KIND_ICONS.get(resource.kind, "")),
     )
+
+
+@register.filter
+def join_and(items, tag=""):
+    """ "a", "a and b", "a, b and c": the items (escaped), each in <tag> when one is given."""
+    names = [conditional_escape(item) for item in items]
+    if tag:
+        names = [format_html("<{}>{}</{}>", tag, name, tag) for name in names]
+    if len(names) < 2:
+        return mark_safe("".join(names))
+    return mark_safe(f"{', '.join(names[:-1])} and {names[-1]}")
+
+
+@register.filter
+def highlighted(snippet):
+    """A search snippet, escaped, with the engine's marks around matches made <mark> tags."""
+    html, marking = [], False
+    for part in re.split(f"([{START_MARK}{STOP_MARK}])", snippet or ""):
+        if part in (START_MARK, STOP_MARK):
+            if marking != (part == START_MARK):
+                html.append("<mark>" if part == START_MARK else "</mark>")
+            marking = part == START_MARK
+        else:
+            html.append(conditional_escape(part))
+    if marking:
+        html.append("</mark>")
+    return mark_safe("".join(html))
 
 
 @register.filter
@@ -271,9 +300,8 @@ def resource_json_ld(context, resource, topics):
 
 
 @register.simple_tag(takes_context=True)
-def collection_json_ld(context, name, description, items):
-    """schema.org CollectionPage with an ItemList of (name, path) items, for a collection or a
-    topic."""
+def collection_json_ld(context, name, description, resources):
+    """schema.org CollectionPage with an ItemList of resources, for a collection or a topic."""
     request = context["request"]
     return to_json_ld(
         {
@@ -288,10 +316,10 @@ def collection_json_ld(context, name, description, items):
                     {
                         "@type": "ListItem",
                         "position": position,
-                        "name": item_name,
-                        "url": request.build_absolute_uri(path),
+                        "name": resource.title,
+                        "url": request.build_absolute_uri(resource.get_absolute_url()),
                     }
-                    for position, (item_name, path) in enumerate(items, start=1)
+                    for position, resource in enumerate(resources, start=1)
                 ],
             },
         }

@@ -1,93 +1,24 @@
 """
-The JSONL import and export format (a contract: see DESIGN.md, "Import and export").
+Writing an import: all or nothing, in batches.
 
-One JSON object a line. An import is all or nothing: every line is checked first, and a file
-with any bad line writes nothing and reports every bad line with its number and field. A line
-matches an existing resource on kind + slug (the slug derived from the title when the line
-has none), else on ISBN, else on URL; re-importing the same file changes nothing.
-Export writes the same keys, in a fixed order, leaving out empty values, so
-export → import → export is byte-identical.
+Every line is checked first (resources/imports/format.py), and a file with any bad line
+writes nothing and reports every bad line with its number and field. A line matches an
+existing resource on kind + slug (the slug derived from the title when the line has none),
+else on ISBN, else on URL; re-importing the same file changes nothing. The writes are bulk
+writes, which announce the change to the library themselves (models.LibraryQuerySet).
 """
 
-import datetime
-import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_slug
 from django.db import IntegrityError, connection, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .cache import invalidate_pages
-from .models import (
-    Creator,
-    Credit,
-    Resource,
-    TaggedTopic,
-    Topic,
-    http_url_validator,
-    quote_title,
-    unique_slug,
-)
-from .validators import normalize_isbn
+from ..models import Creator, Credit, Resource, TaggedTopic, Topic, unique_slug
+from .format import FIELD_KEYS, LineError, model_field, parse_line
 
 Kind = Resource.Kind
-
-# Every key of the format, in the order export writes them, with the kinds it applies to
-# (None: every kind). `text` is a quote's words; `reading_minutes` extends the design's list
-# so that an article's reading time survives a round trip.
-KEYS = {
-    "kind": None,
-    "slug": None,
-    "title": None,
-    "subtitle": {Kind.BOOK},
-    "text": {Kind.QUOTE},
-    "creators": None,
-    "year": None,
-    "topics": None,
-    "perspective": None,
-    "summary": None,
-    "content_note": None,
-    "isbn": {Kind.BOOK},
-    "publisher": {Kind.BOOK},
-    "pages": {Kind.BOOK},
-    "url": None,
-    "duration_seconds": {Kind.VIDEO},
-    "series": {Kind.VIDEO},
-    "transcript": {Kind.VIDEO},
-    "publication": {Kind.ARTICLE},
-    "published_on": {Kind.ARTICLE},
-    "reading_minutes": {Kind.ARTICLE},
-    "source_title": {Kind.QUOTE},
-    "status": None,
-    "featured": None,
-}
-
-# Format key → model field, where the names differ.
-MODEL_FIELDS = {"text": "quote_text"}
-
-TEXT_LIMITS = {
-    "slug": 200,
-    "title": 300,
-    "subtitle": 300,
-    "summary": None,
-    "content_note": 300,
-    "publisher": 200,
-    "url": 500,
-    "series": 200,
-    "transcript": None,
-    "publication": 200,
-    "source_title": 300,
-    "text": None,
-}
-INTEGER_LIMITS = {
-    "year": (1, 2100),
-    "pages": (1, 100_000),
-    "duration_seconds": (0, 100_000),
-    "reading_minutes": (1, 1000),
-}
 
 
 class ImportFailed(Exception):
@@ -96,18 +27,6 @@ class ImportFailed(Exception):
     def __init__(self, errors):
         super().__init__(f"{len(errors)} bad line(s)")
         self.errors = errors
-
-
-@dataclass
-class Record:
-    """One checked line: model field values, creators and topics."""
-
-    line: int
-    kind: str
-    values: dict
-    creators: list = field(default_factory=list)  # [(name, role)]
-    topics: list = field(default_factory=list)
-    slug_given: bool = False
 
 
 @dataclass
@@ -122,181 +41,12 @@ class ImportResult:
         return f"{verb}: {self.created} new, {self.updated} updated, {self.unchanged} unchanged."
 
 
-class LineError(Exception):
-    def __init__(self, field_name, message):
-        self.field_name = field_name
-        self.message = message
-        super().__init__(f"{field_name}: {message}" if field_name else message)
-
-
-def parse_line(number, text):
-    """Check one line of the file and return its Record, or raise LineError."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise LineError(None, f"not valid JSON ({error.msg} at column {error.colno})") from None
-    if not isinstance(data, dict):
-        raise LineError(None, "each line must be a JSON object")
-
-    kind = data.get("kind")
-    if kind not in Kind.values:
-        raise LineError("kind", f"must be one of {', '.join(Kind.values)}, not {kind!r}")
-
-    problems = []
-    values = {}
-    record = Record(line=number, kind=kind, values=values)
-    for key, value in data.items():
-        if key not in KEYS:
-            problems.append((key, "unknown key"))
-            continue
-        kinds = KEYS[key]
-        if kinds is not None and kind not in kinds and value not in (None, ""):
-            names = " and ".join(f"{k}s" for k in sorted(kinds))
-            problems.append((key, f"applies only to {names}"))
-            continue
-        try:
-            clean_value(record, key, value)
-        except LineError as error:
-            problems.append((key, error.message))
-    if kind == Kind.QUOTE:
-        if not values.get("quote_text"):
-            problems.append(("text", "a quote needs its words"))
-        elif not values.get("title"):
-            values["title"] = quote_title(values["quote_text"])
-    elif not values.get("title"):
-        problems.append(("title", "required"))
-    if problems:
-        raise LineError(None, "; ".join(f"{key}: {message}" for key, message in problems))
-    if not record.slug_given:
-        values["slug"] = slugify(values["title"])[:200].strip("-") or "item"
-    values.setdefault("status", Resource.Status.PUBLISHED)
-    return record
-
-
-def clean_value(record, key, value):
-    """Normalise one value into `record`; raise LineError with a readable message."""
-    values = record.values
-    if key == "kind":
-        return
-    if value is None:
-        return
-    if key in TEXT_LIMITS:
-        if not isinstance(value, str):
-            raise LineError(key, "must be a string")
-        value = value.strip()
-        if "\x00" in value:
-            raise LineError(key, "must not contain a NUL character")
-        limit = TEXT_LIMITS[key]
-        if limit and len(value) > limit:
-            raise LineError(key, f"is {len(value)} characters long; the limit is {limit}")
-        if key == "slug":
-            if value:
-                try:
-                    validate_slug(value)
-                except ValidationError:
-                    raise LineError(
-                        key, "use only letters, numbers, hyphens and underscores"
-                    ) from None
-                record.slug_given = True
-        elif key == "url" and value:
-            try:
-                http_url_validator(value)
-            except ValidationError:
-                raise LineError(key, "must be an http or https address") from None
-        values[MODEL_FIELDS.get(key, key)] = value
-    elif key in INTEGER_LIMITS:
-        low, high = INTEGER_LIMITS[key]
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise LineError(key, "must be a whole number")
-        if not low <= value <= high:
-            raise LineError(key, f"must be between {low} and {high}")
-        values[key] = value
-    elif key == "isbn":
-        if not isinstance(value, str):
-            raise LineError(key, "must be a string")
-        if value.strip():
-            try:
-                values["isbn"] = normalize_isbn(value)
-            except ValidationError as error:
-                raise LineError(key, error.messages[0]) from None
-    elif key == "published_on":
-        if not isinstance(value, str):
-            raise LineError(key, "must be an ISO date string (YYYY-MM-DD)")
-        try:
-            values[key] = datetime.date.fromisoformat(value)
-        except ValueError:
-            raise LineError(key, f"{value!r} is not an ISO date (YYYY-MM-DD)") from None
-    elif key in ("perspective", "status"):
-        choices = (Resource.Perspective if key == "perspective" else Resource.Status).values
-        if value not in choices:
-            raise LineError(key, f"must be one of {', '.join(choices)}, not {value!r}")
-        values[key] = value
-    elif key == "featured":
-        if not isinstance(value, bool):
-            raise LineError(key, "must be true or false")
-        values[key] = value
-    elif key == "topics":
-        if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
-            raise LineError(key, "must be a list of topic names")
-        names = [" ".join(t.split()) for t in value]
-        if any(not name or len(name) > 100 for name in names):
-            raise LineError(key, "each topic name must have 1 to 100 characters")
-        record.topics = dedupe_case_insensitive(names)
-    elif key == "creators":
-        record.creators = clean_creators(value)
-
-
-def clean_creators(value):
-    if not isinstance(value, list):
-        raise LineError("creators", 'must be a list like [{"name": "...", "role": "author"}]')
-    creators = []
-    for index, item in enumerate(value, start=1):
-        if not isinstance(item, dict):
-            raise LineError("creators", f"entry {index} must be an object with name and role")
-        unknown = set(item) - {"name", "role"}
-        if unknown:
-            raise LineError("creators", f"entry {index} has unknown key(s) {sorted(unknown)}")
-        name = item.get("name")
-        if not isinstance(name, str) or not name.strip() or len(name.strip()) > 200:
-            raise LineError("creators", f"entry {index} needs a name of 1 to 200 characters")
-        role = item.get("role", Credit.Role.AUTHOR)
-        if role not in Credit.Role.values:
-            raise LineError(
-                "creators",
-                f"entry {index}: role must be one of {', '.join(Credit.Role.values)}",
-            )
-        if not slugify(name):
-            raise LineError("creators", f"entry {index}: the name needs a letter or digit")
-        creators.append((" ".join(name.split()), role))
-    if len(set(creators)) != len(creators):
-        raise LineError("creators", "the same person is listed twice in the same role")
-    return creators
-
-
-def dedupe_case_insensitive(names):
-    seen, result = set(), []
-    for name in names:
-        if name.lower() not in seen:
-            seen.add(name.lower())
-            result.append(name)
-    return result
-
-
 BATCH_SIZE = 1000
 
-# Model fields the format sets, in KEYS order (slug, creators and topics are handled apart).
-FORMAT_FIELDS = [
-    MODEL_FIELDS.get(key, key) for key in KEYS if key not in ("kind", "slug", "creators", "topics")
-]
-FIELD_DEFAULTS = {
-    "year": None,
-    "pages": None,
-    "duration_seconds": None,
-    "published_on": None,
-    "reading_minutes": None,
-    "featured": False,
-    "perspective": Resource.Perspective.GENERAL,
-}
+# Model fields the format sets, in KEYS order (the slug is handled apart), and the value each
+# takes when a line leaves it out: the model's default.
+FORMAT_FIELDS = [model_field(key).name for key in FIELD_KEYS if key != "slug"]
+FIELD_DEFAULTS = {name: Resource._meta.get_field(name).get_default() for name in FORMAT_FIELDS}
 
 
 class JsonlFile:
@@ -386,7 +136,7 @@ def import_lines(lines, dry_run=False, progress=None):
         if dry_run:
             transaction.set_rollback(True)
     if (result.created or result.updated) and not dry_run:
-        invalidate_pages()  # bulk writes send no signals
+        analyze_written_tables()
     return result
 
 
@@ -579,6 +329,25 @@ class BatchImporter:
                 Resource.objects.filter(pk=pk).update(source=source)
 
 
+def analyze_written_tables():
+    """
+    Give PostgreSQL's planner statistics for what the import wrote, as its manual advises
+    after a bulk load ("Populating a Database"): without them, straight after a large import
+    every page and search is planned as if the tables were empty, and runs 5 to 10 times
+    slower until autovacuum (slow to start, or off) gets round to it. Outside a transaction
+    (the command), VACUUM as well, so that the catalog's index-only scans need not visit the
+    rows; inside one (the seed, tests), ANALYZE alone.
+    """
+    if connection.vendor != "postgresql":
+        return
+    tables = ", ".join(
+        model._meta.db_table for model in (Resource, Credit, Creator, TaggedTopic, Topic)
+    )
+    command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
+    with connection.cursor() as cursor:
+        cursor.execute(f"{command} {tables}")
+
+
 def defer_search_documents():
     """On PostgreSQL, stop the search-document triggers for this transaction: the importer
     refreshes each batch's documents in one statement instead (migration 0004)."""
@@ -605,36 +374,3 @@ def set_fields(resource, record):
         resource.slug = record.values["slug"]
         changed = True
     return changed
-
-
-def export_record(resource):
-    """The format's dictionary for one resource (keys in KEYS order, empty values left out)."""
-    data = {}
-    for key, kinds in KEYS.items():
-        if kinds is not None and resource.kind not in kinds:
-            continue
-        if key == "creators":
-            value = [
-                {"name": credit.creator.name, "role": credit.role}
-                for credit in resource.credits_in_order()
-            ]
-        elif key == "topics":
-            value = sorted((topic.name for topic in resource.topics.all()), key=str.lower)
-        else:
-            value = getattr(resource, MODEL_FIELDS.get(key, key))
-            if isinstance(value, datetime.date):
-                value = value.isoformat()
-        if value in ("", None, [], False):
-            continue
-        data[key] = value
-    return data
-
-
-def export_lines(queryset=None):
-    """Yield the library as JSONL lines (with newlines), ordered by kind and slug."""
-    queryset = (queryset if queryset is not None else Resource.objects.all()).order_by(
-        "kind", "slug"
-    )
-    queryset = queryset.prefetch_related("topics", "credit_set__creator")
-    for resource in queryset.iterator(chunk_size=2000):
-        yield json.dumps(export_record(resource), ensure_ascii=False) + "\n"

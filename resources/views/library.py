@@ -1,0 +1,247 @@
+"""The home page, the catalog and what it links to: resources, topics, people, paths."""
+
+from django.core.paginator import EmptyPage, Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.cache import add_never_cache_headers
+from django.views.generic import DetailView
+
+from ..cache import cached
+from ..forms import CatalogFilterForm
+from ..models import Collection, Creator, Kind, Resource, Topic
+
+PAGE_SIZE = 20
+TOPIC_ITEMS_PER_KIND = 6
+
+
+def published_topics():
+    """Topics with their number of published resources: counted once per change to the
+    library (it reads every topic link of the library)."""
+    return cached("topics", lambda: list(Topic.objects.with_published_counts()))
+
+
+def paginate(items, number, count=None):
+    """Page `number` of `items`; past the end, a 404 a person can read. `count`, when known
+    already, spares counting the items."""
+    paginator = Paginator(items, PAGE_SIZE)
+    if count is not None:
+        paginator.count = count  # a cached_property: set, it is not computed
+    try:
+        return paginator.page(number)
+    except EmptyPage:
+        if number == 1:
+            return paginator.page(1)  # an empty first page is an empty state, not an error
+        raise Http404("There is no page with that number.") from None
+
+
+def kind_tabs(counts, all_count, url_for, current):
+    """The "All, Books, Videos…" tabs of the catalog and the search page: a kind is left out
+    when nothing of it matches, unless it is the one being shown."""
+    everything = {"kind": None, "label": "All", "count": all_count, "current": not current}
+    tabs = [{**everything, "url": url_for("")}]
+    for kind in Kind:
+        if counts.get(kind) or kind == current:
+            tabs.append(
+                {
+                    "kind": kind,
+                    "label": kind.plural.capitalize(),
+                    "count": counts.get(kind, 0),
+                    "url": url_for(kind),
+                    "current": kind == current,
+                }
+            )
+    return tabs
+
+
+def query_without(request, *names):
+    """The current query string without `names`, for links that keep the other filters."""
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
+
+
+def home(request):
+    published = Resource.objects.published()
+    start_here = Collection.objects.filter(is_public=True).order_by("-featured", "title").first()
+    quote = (
+        published.filter(kind=Kind.QUOTE)
+        .order_by("-featured", "-published_at")
+        .select_related("source")
+        .defer("search_document", "source__search_document")
+        .with_credits()
+        .first()
+    )
+    context = {
+        "start_here": start_here,
+        "start_steps": start_here.steps.public() if start_here else [],
+        "quote": quote,
+        "topics": [topic for topic in published_topics() if topic.featured],
+        "newest": published.exclude(kind=Kind.QUOTE).for_cards()[:6],
+    }
+    return render(request, "resources/home.html", context)
+
+
+def catalog(request, kind=None):
+    form = CatalogFilterForm(request.GET)
+    form.is_valid()  # every field is lenient: cleaned_data always holds safe values
+    filters = form.cleaned_data
+    kind_fixed = kind is not None
+    kind = Kind(kind or filters["kind"]) if kind or filters["kind"] else None
+    resources = Resource.objects.published()
+    if filters["perspective"]:
+        resources = resources.filter(perspective=filters["perspective"])
+    selected_topics = list(Topic.objects.filter(slug__in=filters["topic"]))
+    for topic in selected_topics:
+        resources = resources.filter(topics=topic)
+    topic_ids = sorted(topic.pk for topic in selected_topics)
+    counts = cached(("kinds", filters["perspective"], *topic_ids), resources.count_by_kind)
+    if kind:
+        resources = resources.filter(kind=kind)
+    ordering = CatalogFilterForm.SORTS[filters["sort"]]
+    ids = resources.order_by(*ordering).values_list("id", flat=True)
+    total = counts.get(kind, 0) if kind else sum(counts.values())
+    page = paginate(ids, filters["page"], count=total)
+
+    # Links to another kind keep the other filters; per-kind lists live at /books/ etc.
+    other_filters = query_without(request, "kind", "page")
+    suffix = f"?{other_filters}" if other_filters else ""
+    tabs = kind_tabs(
+        counts,
+        sum(counts.values()),
+        lambda k: f"{Kind(k).list_url if k else '/resources/'}{suffix}",
+        kind,
+    )
+    context = {
+        "page": page,
+        "resources": Resource.objects.for_cards().in_order(page.object_list),
+        "kind": kind,
+        "kind_fixed": kind_fixed,
+        "filters": filters,
+        "selected_topics": selected_topics,
+        "topics": published_topics(),
+        "perspectives": Resource.Perspective.choices,
+        "perspective_label": Resource.Perspective(filters["perspective"]).label
+        if filters["perspective"]
+        else "",
+        "kind_tabs": tabs,
+        "other_kinds": [tab for tab in tabs[1:] if tab["count"]],
+        "is_filtered": bool(selected_topics or filters["perspective"]),
+        "query_without_page": query_without(request, "page"),
+    }
+    return render(request, "resources/catalog.html", context)
+
+
+class ResourceDetailView(DetailView):
+    """A resource's page. Staff who may edit it also see drafts, with a preview banner."""
+
+    kind = None
+    context_object_name = "resource"
+
+    def get_queryset(self):
+        resources = (
+            Resource.objects.filter(kind=self.kind)
+            .defer("search_document")
+            .with_credits()
+            .prefetch_related("topics")
+        )
+        if not self.can_preview():
+            resources = resources.published()
+        if self.kind == Kind.BOOK:  # a book's page shows the quotes taken from it
+            quotations = Resource.objects.published().only("kind", "slug", "quote_text", "source")
+            resources = resources.prefetch_related(
+                Prefetch("quotations", queryset=quotations[:3], to_attr="public_quotations")
+            )
+        elif self.kind == Kind.QUOTE:  # a quote's page names its source
+            resources = resources.select_related("source").defer("source__search_document")
+        return resources
+
+    def can_preview(self):
+        user = self.request.user
+        return user.is_staff and user.has_perm("resources.change_resource")
+
+    def get_template_names(self):
+        return [f"resources/{self.kind}_detail.html"]
+
+    def get_context_data(self, **kwargs):
+        resource = self.object
+        related = Resource.objects.related_to(resource)
+        return super().get_context_data(
+            topics=sorted(resource.topics.all(), key=lambda topic: topic.name),
+            related=Resource.objects.for_cards().in_order(related),
+            is_preview=not resource.is_public,
+            **kwargs,
+        )
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        if context["is_preview"]:
+            add_never_cache_headers(response)
+        return response
+
+
+def topic_list(request):
+    return render(request, "resources/topic_list.html", {"topics": published_topics()})
+
+
+def topic_detail(request, slug):
+    topic = get_object_or_404(Topic, slug=slug)
+    resources = Resource.objects.published().filter(topics=topic)
+    # Both read every resource on the topic (thousands on a popular one): once per change.
+    counts = cached(("kinds", "topic", topic.pk), resources.count_by_kind)
+    first = cached(
+        ("topic-items", topic.pk), lambda: resources.first_of_each_kind(TOPIC_ITEMS_PER_KIND)
+    )
+    cards = Resource.objects.for_cards().in_order(first)
+    groups = [
+        {
+            "kind": kind,
+            "count": counts[kind],
+            "url": f"{kind.list_url}?topic={topic.slug}",
+            "resources": [resource for resource in cards if resource.kind == kind],
+        }
+        for kind in Kind
+        if counts.get(kind)
+    ]
+    context = {"topic": topic, "groups": groups, "items": cards, "total": sum(counts.values())}
+    return render(request, "resources/topic_detail.html", context)
+
+
+def creator_detail(request, slug):
+    creator = get_object_or_404(Creator, slug=slug)
+    ids = (
+        Resource.objects.published()
+        .filter(credit__creator=creator)
+        .distinct()
+        .order_by("title", "id")
+        .values_list("id", flat=True)
+    )
+    form = CatalogFilterForm(request.GET)
+    form.is_valid()
+    page = paginate(ids, form.cleaned_data["page"])
+    resources = Resource.objects.for_cards().in_order(page.object_list)
+    return render(
+        request,
+        "resources/creator_detail.html",
+        {"creator": creator, "page": page, "resources": resources},
+    )
+
+
+def collection_list(request):
+    public_steps = Q(steps__resource__in=Resource.objects.published())
+    collections = Collection.objects.filter(is_public=True).annotate(
+        step_count=Count("steps", filter=public_steps)
+    )
+    return render(request, "resources/collection_list.html", {"collections": collections})
+
+
+def collection_detail(request, slug):
+    collection = get_object_or_404(Collection, slug=slug, is_public=True)
+    steps = list(collection.steps.public())
+    context = {
+        "collection": collection,
+        "steps": steps,
+        "resources": [step.resource for step in steps],
+    }
+    return render(request, "resources/collection_detail.html", context)
