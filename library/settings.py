@@ -195,7 +195,25 @@ CRISIS_SUPPORT_TEXT = env(
     ),
 )
 
+# Where to find help now, listed on every page: each line's name, its number as it is
+# dialled or texted, how to reach it ("call", "text", "call or text") and where it serves.
+# Set CRISIS_LINES to a JSON list of such objects for the library's own country.
+CRISIS_LINES = env.json(
+    "CRISIS_LINES",
+    default=[
+        {
+            "name": "988 Suicide & Crisis Lifeline",
+            "number": "988",
+            "reach": "call or text",
+            "country": "US",
+        },
+        {"name": "Samaritans", "number": "116 123", "reach": "call", "country": "UK and Ireland"},
+    ],
+)
+
 SITE_NAME = env("SITE_NAME", default="The Therapy Library")
+# The site's public address, for what is written outside a request (sign-in links, emails).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # The admin's path. Moving it off /admin/ keeps most password-guessing robots away.
 ADMIN_PATH = env("DJANGO_ADMIN_PATH", default="admin/").strip("/") + "/"

@@ -476,6 +476,9 @@ class Resource(models.Model):
 
     class Meta:
         ordering = ["-published_at", "-id"]
+        permissions = [
+            ("publish_resource", "Can publish, schedule, unpublish and feature resources")
+        ]
         constraints = [
             models.UniqueConstraint(fields=["kind", "slug"], name="unique_slug_per_kind"),
             models.UniqueConstraint(

@@ -67,6 +67,21 @@ def book_form(client, **fields):
 def test_the_create_curator_command_makes_a_staff_member_who_is_not_a_superuser(curator):
     assert curator.is_staff and not curator.is_superuser
     assert list(curator.groups.values_list("name", flat=True)) == ["Curators"]
+    assert not curator.has_perm("resources.publish_resource")
+
+
+def test_create_curator_with_editor_makes_an_editor_and_prints_the_sites_sign_in_address(
+    capsys, settings
+):
+    settings.SITE_URL = "https://library.example.org"
+    call_command("create_curator", "ada", "--editor", "--password", "a-long-test-password")
+    editor = User.objects.get(username="ada")
+    assert list(editor.groups.values_list("name", flat=True)) == ["Editors"]
+    assert editor.has_perm("resources.publish_resource") and not editor.is_superuser
+    assert editor.has_perm("resources.change_book")
+    assert "Sign in at https://library.example.org/admin/" in capsys.readouterr().out
+    call_command("create_curator", "bo", "--url", "http://10.0.0.5:8080/", "--password", "x" * 20)
+    assert "Sign in at http://10.0.0.5:8080/admin/" in capsys.readouterr().out
 
 
 def test_a_curator_adds_a_book_with_a_cover_and_publishes_it(client, curator):

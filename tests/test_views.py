@@ -65,6 +65,12 @@ def make_staff(client, can_change=True):
 # Every public page -------------------------------------------------------------------------
 
 
+def test_the_crisis_lines_are_tap_to_call_and_text_where_a_line_takes_texts():
+    html = render_to_string("includes/crisis_lines.html")
+    assert '<a href="tel:988">988</a>' in html and '<a href="sms:988">988</a>' in html
+    assert '<a href="tel:116123">116 123</a>' in html and "sms:116123" not in html
+
+
 @pytest.mark.parametrize("url", SEED_PAGES)
 def test_every_public_page_answers_with_one_h1_and_the_crisis_notice(client, seed, url):
     response = client.get(url)

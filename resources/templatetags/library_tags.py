@@ -54,6 +54,23 @@ def crisis_support_text():
     return settings.CRISIS_SUPPORT_TEXT
 
 
+@register.simple_tag
+def crisis_lines():
+    """settings.CRISIS_LINES, each with its `tel:` link, and `sms:` where it takes texts."""
+    lines = []
+    for line in settings.CRISIS_LINES:
+        digits = "".join(char for char in line["number"] if char.isdigit() or char == "+")
+        reach = line.get("reach", "call")
+        lines.append(
+            {
+                **line,
+                "tel": f"tel:{digits}" if "call" in reach else "",
+                "sms": f"sms:{digits}" if "text" in reach else "",
+            }
+        )
+    return lines
+
+
 @register.simple_tag(takes_context=True)
 def absolute_url(context, path=None):
     request = context.get("request")
