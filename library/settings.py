@@ -215,6 +215,12 @@ SITE_NAME = env("SITE_NAME", default="The Therapy Library")
 # The site's public address, for what is written outside a request (sign-in links, emails).
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
+# Email, for the review workflow: editors hear of submissions, authors of the outcome.
+# EMAIL_URL is e.g. smtp+tls://USER:PASSWORD@smtp.example.org:587; by default, the console
+# while DEBUG and no email at all in production mode.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "dummymail://"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
+
 # The admin's path. Moving it off /admin/ keeps most password-guessing robots away.
 ADMIN_PATH = env("DJANGO_ADMIN_PATH", default="admin/").strip("/") + "/"
 

@@ -12,6 +12,7 @@ import uuid
 from pathlib import PurePath
 from urllib.parse import parse_qs, urlsplit
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
@@ -110,6 +111,13 @@ class Topic(TagBase):
         ),
     )
     featured = models.BooleanField(default=False, help_text="Show this topic on the home page.")
+    sensitive = models.BooleanField(
+        default=False,
+        help_text=(
+            "Material that can hurt to meet unprepared (trauma, suicide, self-harm, abuse...): "
+            "an item on this topic is published only with a content note."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -200,17 +208,40 @@ class ResourceQuerySet(LibraryQuerySet):
         by_id = {resource.pk: resource for resource in self.filter(pk__in=ids)}
         return [by_id[pk] for pk in ids if pk in by_id]
 
-    def publish(self):
-        """Publish now; a scheduled publish time is kept. Returns the number published."""
-        now = timezone.now()
-        self.filter(published_at__isnull=True).update(published_at=now)
-        return self.update(status=Resource.Status.PUBLISHED, updated_at=now)
+    def scheduled(self):
+        """Published, with a publish time still to come."""
+        return self.filter(status=Resource.Status.PUBLISHED, published_at__gt=timezone.now())
 
-    def unpublish(self):
-        return self.update(status=Resource.Status.DRAFT, updated_at=timezone.now())
+    # What needs a curator's or an editor's attention (the admin's "Needs attention").
 
-    def set_featured(self, featured):
-        return self.update(featured=featured, updated_at=timezone.now())
+    def awaiting_review(self):
+        return self.filter(status=Resource.Status.REVIEW)
+
+    def sent_back_to(self, user):
+        return self.filter(
+            status=Resource.Status.DRAFT, sent_back_at__isnull=False, submitted_by=user
+        )
+
+    def with_pending_change(self):
+        return self.filter(pending_change__isnull=False)
+
+    def scheduled_within(self, days):
+        soon = timezone.now() + timezone.timedelta(days=days)
+        return self.scheduled().filter(published_at__lte=soon)
+
+    def breaking_publishing_rules(self):
+        """Published without the curator's note, or on a sensitive topic without a content
+        note (see `publishing_problems`): an import may publish these."""
+        sensitive = TaggedTopic.objects.filter(
+            content_object=models.OuterRef("pk"), tag__sensitive=True
+        )
+        return self.filter(status=Resource.Status.PUBLISHED).filter(
+            Q(summary="") | (Q(content_note="") & models.Exists(sensitive))
+        )
+
+    def untouched_drafts(self, days):
+        since = timezone.now() - timezone.timedelta(days=days)
+        return self.filter(status=Resource.Status.DRAFT, updated_at__lt=since)
 
     def related_to(self, resource, limit=4):
         """
@@ -417,6 +448,25 @@ class Resource(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Review (resources/workflow.py): who last submitted it for review, and when; the
+    # editor's note when it was sent back to them.
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sent_back_at = models.DateTimeField(null=True, blank=True, editable=False)
+    review_note = models.TextField(
+        "note from the editor",
+        blank=True,
+        editable=False,
+        help_text="Why an editor sent it back, for its author.",
+    )
+
     # Books.
     subtitle = models.CharField(max_length=300, blank=True)
     isbn = models.CharField(
@@ -594,6 +644,21 @@ class Resource(models.Model):
         )
 
     @property
+    def is_scheduled(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    def publishing_problems(self, topics=None):
+        """{field: message} for what stops it being published: see `publishing_problems`.
+        `topics` are those it will have (by default, those it has)."""
+        topics = self.topics.all() if topics is None else topics
+        sensitive = [topic.name for topic in topics if topic.sensitive]
+        return publishing_problems(self.summary, self.content_note, sensitive)
+
+    @property
     def video(self):
         """(provider, video id) for a YouTube or Vimeo link, else None."""
         return parse_video_url(self.url) if self.kind == self.Kind.VIDEO else None
@@ -698,6 +763,32 @@ for proxy in KIND_MODELS.values():
     signals.post_delete.connect(RESOURCE_HISTORY.post_delete, sender=proxy, weak=False)
 
 
+class PendingChange(models.Model):
+    """
+    A curator's edit of a published resource, waiting for an editor (resources/workflow.py):
+    visitors see the published version until an editor approves it.
+    """
+
+    resource = models.OneToOneField(
+        Resource, on_delete=models.CASCADE, related_name="pending_change"
+    )
+    # Field name → new value, as JSON (dates in ISO form, an image by its stored name).
+    values = models.JSONField(default=dict, blank=True)
+    topics = models.JSONField(null=True, blank=True, help_text="Topic ids, if they changed.")
+    # [{"creator": id, "role": ..., "position": ...}], if they changed.
+    credits = models.JSONField(null=True, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    proposed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["proposed_at"]
+
+    def __str__(self):
+        return f"Pending change to {self.resource}"
+
+
 class Collection(models.Model):
     """A curated, ordered path through the library ("Start here: what is therapy like?")."""
 
@@ -759,6 +850,24 @@ class CollectionStep(models.Model):
 
     def __str__(self):
         return f"{self.collection}: {self.resource}"
+
+
+def publishing_problems(summary, content_note, sensitive_topics):
+    """
+    The publishing rules that protect visitors, as {field: message}: the curator's note
+    ("why it may help") is written, and an item on a sensitive topic carries a content note.
+    The admin refuses to publish an item that breaks one; the importer publishes what its file
+    says and reports it (see ResourceQuerySet.breaking_publishing_rules).
+    """
+    problems = {}
+    if not summary.strip():
+        problems["summary"] = "Write why it may help before it is published."
+    if sensitive_topics and not content_note.strip():
+        names = ", ".join(sorted(sensitive_topics))
+        problems["content_note"] = (
+            f"Add a content note before it is published: it is on {names}, a sensitive topic."
+        )
+    return problems
 
 
 def quote_title(text, words=10):

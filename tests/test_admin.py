@@ -84,7 +84,7 @@ def test_create_curator_with_editor_makes_an_editor_and_prints_the_sites_sign_in
     assert "Sign in at http://10.0.0.5:8080/admin/" in capsys.readouterr().out
 
 
-def test_a_curator_adds_a_book_with_a_cover_and_publishes_it(client, curator):
+def test_a_curator_adds_a_book_with_a_cover_and_an_editor_publishes_it(client, curator):
     data = book_form(
         client,
         image=image_upload("my phone photo.jpg", size=(600, 900)),
@@ -98,6 +98,9 @@ def test_a_curator_adds_a_book_with_a_cover_and_publishes_it(client, curator):
     with Image.open(book.image.path) as stored:
         assert stored.size == (600, 900)
 
+    editor = User.objects.create_user("ada", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(editor)
     response = client.post(
         reverse("admin:resources_book_changelist"),
         {"action": "publish", "_selected_action": [book.pk]},
@@ -105,6 +108,7 @@ def test_a_curator_adds_a_book_with_a_cover_and_publishes_it(client, curator):
     assert response.status_code == 302
     book.refresh_from_db()
     assert book.status == "published" and book.published_at is not None
+    client.logout()
     assert client.get("/books/the-examined-life/").status_code == 200
 
 
@@ -182,7 +186,7 @@ def test_filters_search_and_the_quote_form_work(client, curator):
         "title": "",
         "slug": "",
         "perspective": "general",
-        "status": "published",
+        "status": "review",
     }
     response = client.post(reverse("admin:resources_quote_add"), data)
     assert response.status_code == 302
@@ -285,7 +289,7 @@ def test_a_phone_photo_is_stored_without_its_location_or_camera(client, curator)
 def test_a_curators_change_is_in_the_history_with_its_author_and_can_be_reverted(client, curator):
     client.post(reverse("admin:resources_book_add"), book_form(client))
     book = Book.objects.get()
-    change = book_form(client, title="The Examined Life, renamed", status="published")
+    change = book_form(client, title="The Examined Life, renamed", status="review")
     response = client.post(reverse("admin:resources_book_change", args=[book.pk]), change)
     assert response.status_code == 302, response.context["adminform"].form.errors
 

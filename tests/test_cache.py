@@ -16,11 +16,11 @@ pytestmark = pytest.mark.django_db
 
 
 def publish_through_the_admin(book):
-    """A curator (not a superuser) publishes `book` with the admin's action."""
-    curator = User.objects.create_user("curie", is_staff=True)
-    curator.groups.add(Group.objects.get(name="Curators"))
+    """An editor (not a superuser) publishes `book` with the admin's action."""
+    editor = User.objects.create_user("ada", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
     staff = Client()
-    staff.force_login(curator)
+    staff.force_login(editor)
     response = staff.post(
         reverse("admin:resources_book_changelist"),
         {"action": "publish", "_selected_action": [book.pk]},
@@ -179,7 +179,7 @@ def test_a_bulk_update_anywhere_drops_cached_pages(client):
     assert "Ann Writer" in client.get(url).content.decode()
     Resource.objects.filter(pk=book.pk).update(title="A renamed book")
     assert "A renamed book" in client.get("/topics/grief/").content.decode()
-    Resource.objects.filter(pk=book.pk).unpublish()
+    Resource.objects.filter(pk=book.pk).update(status="draft")
     assert client.get(url).status_code == 404
 
 

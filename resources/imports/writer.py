@@ -8,14 +8,22 @@ else on ISBN, else on URL; re-importing the same file changes nothing. The write
 writes, which announce the change to the library themselves (models.LibraryQuerySet).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
 
-from ..models import Creator, Credit, Resource, TaggedTopic, Topic, unique_slug
+from ..models import (
+    Creator,
+    Credit,
+    Resource,
+    TaggedTopic,
+    Topic,
+    publishing_problems,
+    unique_slug,
+)
 from .format import FIELD_KEYS, LineError, model_field, parse_line
 
 Kind = Resource.Kind
@@ -35,6 +43,10 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     dry_run: bool = False
+    # (line, message): published lines that break a publishing rule. The importer is the
+    # operator's tool: it publishes what the file says, and the admin lists these under
+    # "Needs attention" until they are fixed.
+    warnings: list = field(default_factory=list)
 
     def __str__(self):
         verb = "Would import" if self.dry_run else "Imported"
@@ -150,12 +162,17 @@ class BatchImporter:
         self.topic_ids = {}  # lower-case name -> id
         self.matched = {}  # resource id -> line, to refuse two lines updating one resource
         self.quote_sources = []  # (quote id, source title, current source id)
+        self.sensitive = {
+            name.lower()
+            for name in Topic.objects.filter(sensitive=True).values_list("name", flat=True)
+        }
 
     def apply(self, batch):
         existing = self.find_existing(batch)
         self.check_isbns(batch, existing)
         if self.errors:
             return
+        self.check_publishing_rules(batch)
         credits = self.current_links(Credit, "resource_id", existing, "creator__slug", "role")
         topics = self.current_links(TaggedTopic, "content_object_id", existing, "tag__name")
         self.load_creators(batch)
@@ -215,6 +232,17 @@ class BatchImporter:
         for resource in [*(r for _, r in new), *existing.values()]:
             if resource.kind == Kind.QUOTE:
                 self.quote_sources.append((resource.pk, resource.source_title, resource.source_id))
+
+    def check_publishing_rules(self, batch):
+        for record in batch:
+            if record.values.get("status") != Resource.Status.PUBLISHED:
+                continue
+            sensitive = [name for name in record.topics if name.lower() in self.sensitive]
+            problems = publishing_problems(
+                record.values.get("summary", ""), record.values.get("content_note", ""), sensitive
+            )
+            for key, message in problems.items():
+                self.result.warnings.append((record.line, f"{key}: {message}"))
 
     def find_existing(self, batch):
         """{line: resource} for the records that match one: kind + slug, else ISBN, else URL."""

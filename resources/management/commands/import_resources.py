@@ -25,7 +25,14 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{len(failure.errors)} bad line(s) in {file}; nothing was imported."
             ) from None
+        for line, message in result.warnings:
+            self.stderr.write(f"{file}:{line}: published, but {message}")
         self.stdout.write(str(result))
+        if result.warnings:
+            self.stdout.write(
+                f"{len(result.warnings)} published line(s) break a publishing rule: they are "
+                "listed under “Needs attention” in the admin until they are fixed."
+            )
 
     def progress(self, done, total):
         """Show progress on long imports: on one line in a terminal, every 10% otherwise."""

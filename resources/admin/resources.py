@@ -1,0 +1,225 @@
+"""
+Resources in the admin. Each kind has its own page (Book, Video, Article, Quote: proxy models)
+showing only its fields; "All resources" lists every kind, with the review queue's filters,
+and links on to the kind's own page.
+
+Publishing goes through resources/workflow.py: a curator saves drafts and submits them; an
+editor publishes, schedules, sends back, unpublishes and features. A curator's edit of a
+published item is kept as a pending change, which an editor approves or discards.
+"""
+
+from django.contrib import admin
+from django.db import models
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from .. import workflow
+from ..models import (
+    KIND_MODELS,
+    Article,
+    Book,
+    Credit,
+    Quote,
+    Resource,
+    TaggedTopic,
+    Video,
+)
+from .attention import AttentionFilter
+from .forms import CheckedImageField, QuoteAdminForm, ResourceForm
+from .review import ReviewMixin
+
+Status = Resource.Status
+
+
+class CreditInline(admin.TabularInline):
+    model = Credit
+    extra = 1
+    autocomplete_fields = ["creator"]
+    fields = ["creator", "role", "position"]
+    verbose_name = "creator"
+    verbose_name_plural = "creators (in the order they are credited)"
+
+
+class TopicInline(admin.TabularInline):
+    model = TaggedTopic
+    extra = 1
+    autocomplete_fields = ["tag"]
+    verbose_name = "topic"
+    verbose_name_plural = "topics"
+
+
+@admin.display(description="preview")
+def thumbnail(resource):
+    """A small preview of the cover or still; nothing if there is none or it is missing."""
+    if not resource.image:
+        return "—"
+    try:
+        url = resource.image_thumbnail.url
+    except (OSError, ValueError):
+        return "(image file missing)"
+    return format_html('<img src="{}" alt="{}" height="80">', url, resource.image_alt)
+
+
+@admin.display(description="state")
+def state(resource):
+    """Draft, Sent back, In review, Scheduled for 15 January 2027, 09:00, or Published …"""
+    if resource.is_scheduled:
+        return f"Scheduled for {workflow.local_time(resource.published_at)}"
+    if resource.status == Status.PUBLISHED and resource.published_at:
+        return f"Published {workflow.local_time(resource.published_at)}"
+    if resource.status == Status.DRAFT and resource.sent_back_at:
+        return "Sent back"
+    return resource.get_status_display()
+
+
+class StateFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("draft", "Draft"),
+            ("sent-back", "Sent back"),
+            ("review", "In review"),
+            ("scheduled", "Scheduled"),
+            ("published", "Published"),
+        ]
+
+    def queryset(self, request, queryset):
+        drafts = queryset.filter(status=Status.DRAFT)
+        return {
+            "draft": lambda: drafts.filter(sent_back_at__isnull=True),
+            "sent-back": lambda: drafts.filter(sent_back_at__isnull=False),
+            "review": queryset.awaiting_review,
+            "scheduled": queryset.scheduled,
+            "published": queryset.published,
+        }.get(self.value(), lambda: queryset)()
+
+
+class KindAdmin(ReviewMixin, SimpleHistoryAdmin):
+    """What the four kinds' admin pages share. Subclasses set `kind_fields`."""
+
+    form = ResourceForm
+    change_form_template = "admin/resources/resource_change_form.html"
+    kind_fields = ()
+    list_display = ["title", thumbnail, state, "featured", "credits", "topic_list"]
+    list_filter = [StateFilter, AttentionFilter, "perspective", "featured", "topics"]
+    search_fields = ["title", "subtitle", "summary", "credit__creator__name", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [CreditInline, TopicInline]
+    date_hierarchy = "published_at"
+    actions = ["submit_for_review", "publish", "unpublish", "feature", "unfeature"]
+    list_per_page = 50
+    formfield_overrides = {
+        models.URLField: {"assume_scheme": "https"},
+        models.ImageField: {"form_class": CheckedImageField},
+    }
+
+    class Media:
+        css = {"all": ["css/curation.css"]}
+
+    def get_fieldsets(self, request, obj=None):
+        return [
+            (None, {"fields": ["title", *self.kind_fields, "summary", "perspective"]}),
+            (
+                "Publishing",
+                {"fields": [state, "status", "published_at", "featured", "content_note"]},
+            ),
+            ("Link and image", {"fields": ["url", "year", "image", thumbnail, "image_alt"]}),
+            (
+                "Advanced",
+                {"classes": ["collapse"], "fields": ["slug", "created_at", "updated_at"]},
+            ),
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = [thumbnail, state, "created_at", "updated_at"]
+        if not workflow.can_publish(request.user):
+            fields += ["published_at", "featured"]
+            if obj is not None and obj.status == Status.PUBLISHED:
+                fields.append("status")  # a curator's edit of it waits for an editor
+        return fields
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "status" and not workflow.can_publish(request.user):
+            kwargs["choices"] = [c for c in db_field.choices if c[0] != Status.PUBLISHED]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def has_publish_permission(self, request):
+        return workflow.can_publish(request.user)
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .defer("search_document")
+            .prefetch_related("topics", "credit_set__creator")
+        )
+
+    @admin.display(description="creators")
+    def credits(self, resource):
+        return ", ".join(resource.creator_names())
+
+    @admin.display(description="topics")
+    def topic_list(self, resource):
+        return ", ".join(sorted(topic.name for topic in resource.topics.all()))
+
+
+@admin.register(Book)
+class BookAdmin(KindAdmin):
+    kind_fields = ("subtitle", "isbn", "publisher", "pages")
+    search_fields = [*KindAdmin.search_fields, "isbn", "publisher"]
+
+
+@admin.register(Video)
+class VideoAdmin(KindAdmin):
+    kind_fields = ("series", "duration_seconds", "transcript")
+    search_fields = [*KindAdmin.search_fields, "series"]
+
+
+@admin.register(Article)
+class ArticleAdmin(KindAdmin):
+    kind_fields = ("publication", "published_on", "reading_minutes")
+    search_fields = [*KindAdmin.search_fields, "publication"]
+
+
+@admin.register(Quote)
+class QuoteAdmin(KindAdmin):
+    form = QuoteAdminForm
+    kind_fields = ("quote_text", "source_title", "source")
+    search_fields = [*KindAdmin.search_fields, "quote_text"]
+    autocomplete_fields = ["source"]
+    prepopulated_fields = {}
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        fieldsets[0][1]["fields"] = [*self.kind_fields, "title", "summary", "perspective"]
+        fieldsets[-1][1]["description"] = "A quote's title and slug are made from its words."
+        return fieldsets
+
+
+@admin.register(Resource)
+class ResourceAdmin(admin.ModelAdmin):
+    """Every kind in one list, to search the whole library and work through the review queue;
+    editing happens on the kind's page."""
+
+    list_display = ["title", "kind", state, "featured"]
+    list_filter = [AttentionFilter, StateFilter, "kind", "perspective", "featured", "topics"]
+    search_fields = ["title", "subtitle", "quote_text", "credit__creator__name", "isbn"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("search_document")
+
+    def has_add_permission(self, request):
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        resource = self.get_object(request, object_id)
+        if resource is None:
+            return super().change_view(request, object_id, form_url, extra_context)
+        model = KIND_MODELS[resource.kind]
+        return HttpResponseRedirect(
+            reverse(f"admin:resources_{model._meta.model_name}_change", args=[resource.pk])
+        )
