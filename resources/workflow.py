@@ -230,9 +230,11 @@ def to_json(value):
 
 
 def editors(exclude=None):
-    users = get_user_model().objects.with_perm(
-        PUBLISH_PERMISSION, backend="django.contrib.auth.backends.ModelBackend"
-    ).filter(is_active=True)
+    users = (
+        get_user_model()
+        .objects.with_perm(PUBLISH_PERMISSION, backend="django.contrib.auth.backends.ModelBackend")
+        .filter(is_active=True)
+    )
     return users.exclude(pk=exclude.pk) if exclude else users
 
 

@@ -75,8 +75,23 @@ class ReviewMixin:
     def save_related(self, request, form, formsets, change):
         if getattr(request, "pending_change", False):
             propose_change(request, form, formsets)
+            for formset in formsets:  # nothing of them was saved (the admin's log asks)
+                formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         else:
             super().save_related(request, form, formsets, change)
+
+    def revert_disabled(self, request, obj=None):
+        """Restoring an earlier version of a published item is an editor's step: for a
+        curator it would skip review (this history form saves no pending change)."""
+        live = obj is not None and Resource.objects.filter(pk=obj.pk, status=Status.PUBLISHED)
+        return bool(live and live.exists() and not workflow.can_publish(request.user))
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST" and self.revert_disabled(
+            request, self.get_object(request, object_id)
+        ):
+            raise PermissionDenied("Only an editor may restore a published item.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def log_change(self, request, obj, message):
         if not getattr(request, "pending_change", False):  # nothing was changed yet
