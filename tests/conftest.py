@@ -71,6 +71,18 @@ def empty_caches():
 
 
 @pytest.fixture
+def roles(db):
+    """The Curators and Editors groups, as their migrations make them: the flush that ends a
+    transactional test (a browser test) removes what migrations created."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("resources.migrations.0002_curators_group").create_curators_group(apps, None)
+    import_module("resources.migrations.0014_editors_group").create_editors_group(apps, None)
+
+
+@pytest.fixture
 def seed(db):
     """The seed library, as `make run` loads it."""
     from resources.seed import load_seed

@@ -9,7 +9,7 @@ PASSWORD = "a-long-and-right-password"
 
 
 @pytest.fixture
-def curator(seed):
+def curator(seed, roles):
     user = User.objects.create_user("curie", password=PASSWORD, is_staff=True)
     user.groups.add(Group.objects.get(name="Curators"))
     return user

@@ -55,8 +55,8 @@ def book_data(client, url, topics=(), **fields):
         "summary": "Short stories from a psychoanalyst's consulting room.",
         "perspective": "therapist",
         "status": "draft",
-        **{name: "" for name in ("content_note", "url", "year", "image_alt", "subtitle")},
-        **{name: "" for name in ("isbn", "publisher", "pages")},
+        **dict.fromkeys(("content_note", "url", "year", "image_alt", "subtitle"), ""),
+        **dict.fromkeys(("isbn", "publisher", "pages"), ""),
     }
     assert f'name="{TOPICS_PREFIX}-TOTAL_FORMS"' in html
     data[f"{TOPICS_PREFIX}-TOTAL_FORMS"] = str(len(topics))
@@ -174,9 +174,7 @@ def test_a_curators_edit_of_a_published_book_waits_for_an_editor(curator, editor
     ada, editor_client = editor
     grief = make_topic("grief")
     book = make_resource(title="The Examined Life", slug="the-examined-life")
-    data = book_data(
-        curator_client, change_url(book), [grief], title="The Examined Life, revised"
-    )
+    data = book_data(curator_client, change_url(book), [grief], title="The Examined Life, revised")
     response = curator_client.post(change_url(book), data, follow=True)
     assert "waiting for an editor" in response.content.decode()
     book.refresh_from_db()

@@ -30,7 +30,7 @@ def shot(page, name):
         page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
 
 
-def test_a_book_goes_from_a_curator_through_an_editor_to_the_public(browser, live_server):
+def test_a_book_goes_from_a_curator_through_an_editor_to_the_public(browser, live_server, roles):
     curator = signed_in(browser, live_server.url, "curie", "Curators")
     editor = signed_in(browser, live_server.url, "ada", "Editors")
 
