@@ -312,3 +312,26 @@ def test_the_admin_index_shows_what_needs_attention_with_counts_and_links(editor
         assert len(listed) == 1, key
     # A curator does not review, so the queue is not theirs.
     assert "Awaiting your review" not in curator[1].get(reverse("admin:index")).content.decode()
+
+
+def test_what_visitors_see_of_topics_people_and_paths_changes_only_through_an_editor(curator):
+    from resources.models import Collection, Creator
+
+    user, client = curator
+    make_resource(title="Public", topics=["grief"], creators=["Ann Author"])
+    grief, ann = make_topic("grief"), Creator.objects.get(name="Ann Author")
+    path = Collection.objects.create(title="Start here", slug="start-here", is_public=True)
+    for model, obj in [("topic", grief), ("creator", ann), ("collection", path)]:
+        url = reverse(f"admin:resources_{model}_change", args=[obj.pk])
+        assert client.post(url, {"name": "Changed", "title": "Changed"}).status_code == 403
+    assert (grief.name, ann.name) == ("grief", "Ann Author")
+
+    # A path that is not public yet is the curator's to edit, but not to make public.
+    hidden = Collection.objects.create(title="Later", slug="later")
+    page = client.get(reverse("admin:resources_collection_change", args=[hidden.pk]))
+    data = {**management_form(page.content.decode()), "title": "Later", "slug": "later"}
+    data.update(is_public="on", featured="on", summary="")
+    url = reverse("admin:resources_collection_change", args=[hidden.pk])
+    assert client.post(url, data).status_code == 302
+    hidden.refresh_from_db()
+    assert not hidden.is_public and not hidden.featured
