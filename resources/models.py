@@ -26,6 +26,7 @@ from django.utils.text import Truncator, slugify
 from imagekit.models import ImageSpecField
 from imagekit.processors import ResizeToFit
 from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
@@ -354,9 +355,31 @@ class Status(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
+class ResourceHistoryBase(models.Model):
+    """What a resource's history keeps beside its fields: its topics and credits as they were
+    (they live in other tables, which the history does not follow by itself)."""
+
+    topics_text = models.TextField("topics", blank=True)
+    credits_text = models.TextField("creators", blank=True)
+
+    class Meta:
+        abstract = True
+
+
 # The audit trail of every kind (django-simple-history): who changed what and when, and each
 # earlier version, restorable in the admin. The proxy kinds save through it too (see below).
-RESOURCE_HISTORY = HistoricalRecords(excluded_fields=["search_document", "updated_at"])
+# The review's bookkeeping is left out: each step's name is the history's change reason.
+RESOURCE_HISTORY = HistoricalRecords(
+    excluded_fields=[
+        "search_document",
+        "updated_at",
+        "submitted_by",
+        "submitted_at",
+        "sent_back_at",
+        "review_note",
+    ],
+    bases=[ResourceHistoryBase],
+)
 
 
 class Resource(models.Model):
@@ -371,10 +394,11 @@ class Resource(models.Model):
         max_length=200, help_text="The end of the resource's URL. Keep it once published."
     )
     summary = models.TextField(
+        "why it may help",
         blank=True,
         help_text=(
             "Your note in plain words: why this helps someone who is considering therapy. "
-            "Shown on the resource's page and in lists."
+            "Shown on the resource's page, under “Why it may help”, and in lists."
         ),
     )
     perspective = models.CharField(
@@ -951,3 +975,55 @@ for model in LIBRARY_MODELS:
     signals.post_delete.connect(announce_saved_change, sender=model, weak=False)
 for through in (TaggedTopic, Credit):
     signals.m2m_changed.connect(announce_saved_change, sender=through, weak=False)
+
+
+def links_text(topic_names, credits):
+    """A resource's topics and credits, as its history keeps them."""
+    return {
+        "topics_text": ", ".join(sorted(topic_names, key=str.lower)),
+        "credits_text": ", ".join(str(credit) for credit in credits),
+    }
+
+
+def record_links(sender, instance, history_instance, **kwargs):
+    """Each history record of a resource notes its topics and credits at that moment."""
+    credits = instance.credit_set.select_related("creator") if instance.pk else []
+    topics = instance.topics.names() if instance.pk else []
+    for name, value in links_text(topics, credits).items():
+        setattr(history_instance, name, value)
+
+
+pre_create_historical_record.connect(record_links, sender=Resource.history.model, weak=False)
+
+
+def refresh_history_links(resource):
+    """After a resource's topics or credits were saved apart from it (the admin saves its
+    rows after the resource), its last history record notes them as they are now."""
+    latest = resource.history.first()
+    if latest is not None:
+        record_links(Resource, resource, latest)
+        latest.save(update_fields=["topics_text", "credits_text"])
+
+
+def record_history(resources, reason, update=False):
+    """History records for resources written in bulk (simple-history sees only saves): one
+    per resource, with its topics and credits, in three queries."""
+    ids = [resource.pk for resource in resources]
+    topics, credits = {}, {}
+    links = TaggedTopic.objects.filter(content_object_id__in=ids)
+    for pk, name in links.values_list("content_object_id", "tag__name"):
+        topics.setdefault(pk, []).append(name)
+    for credit in Credit.objects.filter(resource_id__in=ids).select_related("creator"):
+        credits.setdefault(credit.resource_id, []).append(credit)
+    History = Resource.history.model
+    now = timezone.now()
+    History.objects.bulk_create(
+        History(
+            history_date=now,
+            history_change_reason=reason,
+            history_type="~" if update else "+",
+            **links_text(topics.get(resource.pk, []), credits.get(resource.pk, [])),
+            **{field.attname: getattr(resource, field.attname) for field in History.tracked_fields},
+        )
+        for resource in resources
+    )

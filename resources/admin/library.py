@@ -13,6 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .. import workflow
 from ..models import Collection, CollectionStep, Creator, Resource, Topic
+from .history import ReadableHistory
 
 
 class EditorGuard:
@@ -36,7 +37,7 @@ class EditorGuard:
 
 
 @admin.register(Topic)
-class TopicAdmin(EditorGuard, SimpleHistoryAdmin):
+class TopicAdmin(EditorGuard, ReadableHistory, SimpleHistoryAdmin):
     list_display = ["name", "slug", "featured", "sensitive", "resource_count", "aliases"]
     list_filter = ["featured", "sensitive"]
     search_fields = ["name", "aliases"]
@@ -58,7 +59,7 @@ class TopicAdmin(EditorGuard, SimpleHistoryAdmin):
 
 
 @admin.register(Creator)
-class CreatorAdmin(EditorGuard, SimpleHistoryAdmin):
+class CreatorAdmin(EditorGuard, ReadableHistory, SimpleHistoryAdmin):
     list_display = ["name", "slug", "resource_count"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -83,7 +84,7 @@ class CollectionStepInline(admin.TabularInline):
 
 
 @admin.register(Collection)
-class CollectionAdmin(EditorGuard, SimpleHistoryAdmin):
+class CollectionAdmin(EditorGuard, ReadableHistory, SimpleHistoryAdmin):
     list_display = ["title", "is_public", "featured", "step_count", "step_titles"]
     list_filter = ["is_public", "featured"]
     search_fields = ["title", "summary"]

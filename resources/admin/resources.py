@@ -28,6 +28,7 @@ from ..models import (
 )
 from .attention import AttentionFilter
 from .forms import CheckedImageField, QuoteAdminForm, ResourceForm
+from .history import ReadableHistory
 from .review import ReviewMixin
 
 Status = Resource.Status
@@ -98,7 +99,7 @@ class StateFilter(admin.SimpleListFilter):
         }.get(self.value(), lambda: queryset)()
 
 
-class KindAdmin(ReviewMixin, SimpleHistoryAdmin):
+class KindAdmin(ReviewMixin, ReadableHistory, SimpleHistoryAdmin):
     """What the four kinds' admin pages share. Subclasses set `kind_fields`."""
 
     form = ResourceForm

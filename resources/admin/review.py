@@ -13,7 +13,7 @@ from django.urls import path, reverse
 from django.utils.text import capfirst
 
 from .. import workflow
-from ..models import Creator, Credit, PendingChange, Resource, TaggedTopic
+from ..models import Creator, Credit, PendingChange, Resource, TaggedTopic, refresh_history_links
 from .forms import SendBackForm
 
 Status = Resource.Status
@@ -69,8 +69,7 @@ class ReviewMixin:
         elif obj.status == Status.DRAFT and before == Status.PUBLISHED:
             workflow.unpublish(obj, user)
         else:
-            obj._change_reason = "Edited" if change else "Added"
-            super().save_model(request, obj, form, change)
+            super().save_model(request, obj, form, change)  # ReadableHistory names it
 
     def save_related(self, request, form, formsets, change):
         if getattr(request, "pending_change", False):
@@ -79,6 +78,7 @@ class ReviewMixin:
                 formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         else:
             super().save_related(request, form, formsets, change)
+            refresh_history_links(form.instance)
 
     def revert_disabled(self, request, obj=None):
         """Restoring an earlier version of a published item is an editor's step: for a

@@ -22,6 +22,7 @@ from ..models import (
     TaggedTopic,
     Topic,
     publishing_problems,
+    record_history,
     unique_slug,
 )
 from .format import FIELD_KEYS, LineError, model_field, parse_line
@@ -113,19 +114,21 @@ def record_batches(lines):
         yield batch
 
 
-def import_lines(lines, dry_run=False, progress=None):
+def import_lines(lines, dry_run=False, progress=None, reason="Imported"):
     """
     Import JSONL lines, all or nothing. Returns an ImportResult; raises ImportFailed.
 
     `lines` is read twice, so it must be a list or a JsonlFile: the first pass checks every
     line, the second writes in batches inside one transaction (bounded memory, a few queries
     per batch rather than per line). `progress(done, total)` is called after each batch.
+    Each resource written gets a history record whose change reason is `reason` (say which
+    command and file).
     """
     if iter(lines) is lines:
         raise TypeError("import_lines reads its lines twice: pass a list or a JsonlFile")
     total = check_lines(lines)
     result = ImportResult(dry_run=dry_run)
-    importer = BatchImporter(result)
+    importer = BatchImporter(result, reason)
     with transaction.atomic():
         defer_search_documents()
         done = 0
@@ -155,8 +158,8 @@ def import_lines(lines, dry_run=False, progress=None):
 class BatchImporter:
     """Writes checked records a batch at a time; remembers creators and topics across batches."""
 
-    def __init__(self, result):
-        self.result = result
+    def __init__(self, result, reason):
+        self.result, self.reason = result, reason
         self.errors = []
         self.creator_ids = {}  # slug -> id
         self.topic_ids = {}  # lower-case name -> id
@@ -229,6 +232,8 @@ class BatchImporter:
             for name in record.topics
         )
         refresh_search_documents([resource.pk for _, resource in new] + [r.pk for r in changed])
+        record_history([resource for _, resource in new], self.reason)
+        record_history(changed, self.reason, update=True)
         for resource in [*(r for _, r in new), *existing.values()]:
             if resource.kind == Kind.QUOTE:
                 self.quote_sources.append((resource.pk, resource.source_title, resource.source_id))

@@ -29,7 +29,9 @@ def load_seed():
                 "featured": item["featured"],
             },
         )
-    result = import_lines(JsonlFile(SEED_DIR / "library.jsonl"))
+    result = import_lines(
+        JsonlFile(SEED_DIR / "library.jsonl"), reason="Loaded with the seed library (load_seed)"
+    )
     for item in json.loads((SEED_DIR / "collections.json").read_text(encoding="utf-8")):
         collection, _ = Collection.objects.update_or_create(
             slug=item["slug"],

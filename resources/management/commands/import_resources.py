@@ -14,7 +14,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, dry_run, **options):
         try:
-            result = import_lines(JsonlFile(file), dry_run=dry_run, progress=self.progress)
+            result = import_lines(
+                JsonlFile(file),
+                dry_run=dry_run,
+                progress=self.progress,
+                reason=f"Imported from {file} (import_resources)",
+            )
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}") from None
         except UnicodeDecodeError as error:
