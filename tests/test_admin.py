@@ -321,3 +321,31 @@ def test_a_search_matching_two_creators_of_one_book_lists_it_once(client, curato
     assert [b.title for b in response.context["cl"].result_list] == ["Written together"]
     response = client.get(reverse("admin:resources_resource_changelist"), {"q": "Smith"})
     assert [r.title for r in response.context["cl"].result_list] == ["Written together"]
+
+
+@pytest.mark.parametrize("printed", ["978-0-8070-1429-5", "978 0 8070 1429 5", "0-8070-1429-X"])
+def test_an_isbn_is_accepted_as_printed_and_stored_as_its_isbn_13(client, curator, printed):
+    response = client.post(reverse("admin:resources_book_add"), book_form(client, isbn=printed))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Book.objects.get().isbn == "9780807014295"
+
+
+def test_a_wrong_isbn_is_refused_with_its_own_check_digit_named(client, curator):
+    response = client.post(
+        reverse("admin:resources_book_add"), book_form(client, isbn="978-0-8070-1429-4")
+    )
+    assert "ISBN-13's check digit is wrong" in response.context["adminform"].form.errors["isbn"][0]
+
+
+def test_after_an_error_elsewhere_the_form_says_the_image_must_be_chosen_again(client, curator):
+    data = book_form(client, image=image_upload(), image_alt="A cover", title="")
+    response = client.post(reverse("admin:resources_book_add"), data)
+    errors = response.context["adminform"].form.errors
+    assert "title" in errors and "Choose the image again" in errors["image"][0]
+
+
+def test_save_and_preview_opens_the_staff_preview_of_a_new_draft(client, curator):
+    response = client.post(reverse("admin:resources_book_add"), book_form(client, _preview="1"))
+    assert response.status_code == 302 and response.url == "/books/the-examined-life/"
+    page = client.get(response.url).content.decode()
+    assert "<strong>Draft:</strong> only staff can see this page" in page

@@ -3,7 +3,7 @@
 from django import forms
 
 from ..models import Resource, TaggedTopic, Topic, publishing_problems
-from ..validators import validate_image_file, without_metadata
+from ..validators import normalize_isbn, validate_image_file, without_metadata
 
 # The admin's topic rows (TopicInline) post under this prefix, as Django names an inline.
 TOPICS_PREFIX = TaggedTopic._meta.get_field("content_object").remote_field.get_accessor_name()
@@ -19,6 +19,25 @@ class CheckedImageField(forms.ImageField):
 
 
 class ResourceForm(forms.ModelForm):
+    def clean_isbn(self):
+        """An ISBN as printed (hyphens, spaces, an ISBN-10), stored as its ISBN-13."""
+        isbn = self.cleaned_data.get("isbn", "")
+        return normalize_isbn(isbn) if isbn.strip() else ""
+
+    def full_clean(self):
+        super().full_clean()
+        # A browser cannot be given back a chosen file: say so, rather than drop it quietly.
+        if (
+            self._errors
+            and self.files.get(self.add_prefix("image"))
+            and "image" not in self._errors
+        ):
+            self.add_error(
+                "image",
+                "Choose the image again: it could not be kept while the form has the errors "
+                "shown on this page.",
+            )
+
     def clean_image(self):
         """A new upload is stored without its metadata (EXIF: location, camera, time)."""
         image = self.cleaned_data.get("image")

@@ -8,11 +8,13 @@ editor publishes, schedules, sends back, unpublishes and features. A curator's e
 published item is kept as a pending change, which an editor approves or discards.
 """
 
+from django import forms
 from django.contrib import admin
 from django.db import models
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
 from .. import workflow
@@ -40,7 +42,7 @@ class CreditInline(admin.TabularInline):
     autocomplete_fields = ["creator"]
     fields = ["creator", "role", "position"]
     verbose_name = "creator"
-    verbose_name_plural = "creators (in the order they are credited)"
+    verbose_name_plural = "who made it (in the order they are credited)"
 
 
 class TopicInline(admin.TabularInline):
@@ -121,19 +123,38 @@ class KindAdmin(ReviewMixin, ReadableHistory, SimpleHistoryAdmin):
     class Media:
         css = {"all": ["css/curation.css"]}
 
+    def what_it_is(self):
+        return ["title", *self.kind_fields, "year", "perspective"]
+
     def get_fieldsets(self, request, obj=None):
+        """In the order a curator works: what it is, who made it and its topics (the rows
+        that resource_change_form.html puts after the first fieldset), where to find it, why
+        it may help, publishing."""
         return [
-            (None, {"fields": ["title", *self.kind_fields, "summary", "perspective"]}),
-            (
-                "Publishing",
-                {"fields": [state, "status", "published_at", "featured", "content_note"]},
-            ),
-            ("Link and image", {"fields": ["url", "year", "image", thumbnail, "image_alt"]}),
+            ("What it is", {"fields": self.what_it_is()}),
+            ("Where to find it", {"fields": ["url", "image", thumbnail, "image_alt"]}),
+            ("Why it may help", {"fields": ["summary", "content_note"]}),
+            ("Publishing", {"fields": [state, "status", "published_at", "featured"]}),
             (
                 "Advanced",
                 {"classes": ["collapse"], "fields": ["slug", "created_at", "updated_at"]},
             ),
         ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "isbn":
+            kwargs["max_length"] = 20  # as printed, "978-0-8070-1429-5"; stored as 13 digits
+            kwargs["help_text"] = (
+                "As printed on the book, with or without hyphens: an ISBN-13, or an ISBN-10 "
+                "(stored as its ISBN-13). Leave empty rather than guess."
+            )
+        elif db_field.name == "content_note":
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 3, "maxlength": 300})
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "published_at" and field is not None:
+            date, time = field.widget.widgets
+            date.attrs["aria-label"], time.attrs["aria-label"] = "Publish date", "Publish time"
+        return field
 
     def get_readonly_fields(self, request, obj=None):
         fields = [thumbnail, state, "created_at", "updated_at"]
@@ -165,7 +186,7 @@ class KindAdmin(ReviewMixin, ReadableHistory, SimpleHistoryAdmin):
 
     @admin.display(description="topics")
     def topic_list(self, resource):
-        return ", ".join(sorted(topic.name for topic in resource.topics.all()))
+        return ", ".join(sorted(capfirst(topic.name) for topic in resource.topics.all()))
 
 
 @admin.register(Book)
@@ -194,9 +215,11 @@ class QuoteAdmin(KindAdmin):
     autocomplete_fields = ["source"]
     prepopulated_fields = {}
 
+    def what_it_is(self):
+        return [*self.kind_fields, "title", "year", "perspective"]
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        fieldsets[0][1]["fields"] = [*self.kind_fields, "title", "summary", "perspective"]
         fieldsets[-1][1]["description"] = "A quote's title and slug are made from its words."
         return fieldsets
 

@@ -97,7 +97,14 @@ class ReviewMixin:
         if not getattr(request, "pending_change", False):  # nothing was changed yet
             super().log_change(request, obj, message)
 
+    def response_add(self, request, obj, post_url_continue=None):
+        if "_preview" in request.POST:
+            return HttpResponseRedirect(obj.get_absolute_url())  # staff see drafts there
+        return super().response_add(request, obj, post_url_continue)
+
     def response_change(self, request, obj):
+        if "_preview" in request.POST and not getattr(request, "pending_change", False):
+            return HttpResponseRedirect(obj.get_absolute_url())
         if getattr(request, "pending_change", False):
             self.message_user(
                 request,
