@@ -12,3 +12,4 @@ from . import library, resources  # noqa: F401 (registers the admin pages)
 admin.site.site_header = "Therapy Library curation"
 admin.site.site_title = "Therapy Library curation"
 admin.site.index_title = "Curate the library"
+admin.site.enable_nav_sidebar = False  # the lists need the width; Home lists every page

@@ -77,6 +77,15 @@ def state(resource):
     return resource.get_status_display()
 
 
+class TopicFilter(admin.RelatedFieldListFilter):
+    """Topics as people write them: "Grief", not "grief"."""
+
+    def field_choices(self, field, request, model_admin):
+        return [
+            (pk, capfirst(name)) for pk, name in super().field_choices(field, request, model_admin)
+        ]
+
+
 class StateFilter(admin.SimpleListFilter):
     title = "state"
     parameter_name = "state"
@@ -108,7 +117,7 @@ class KindAdmin(ReviewMixin, ReadableHistory, SimpleHistoryAdmin):
     change_form_template = "admin/resources/resource_change_form.html"
     kind_fields = ()
     list_display = ["title", thumbnail, state, "featured", "credits", "topic_list"]
-    list_filter = [StateFilter, AttentionFilter, "perspective", "featured", "topics"]
+    list_filter = [StateFilter, AttentionFilter, "perspective", "featured", ("topics", TopicFilter)]
     search_fields = ["title", "subtitle", "summary", "credit__creator__name", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [CreditInline, TopicInline]
@@ -119,9 +128,6 @@ class KindAdmin(ReviewMixin, ReadableHistory, SimpleHistoryAdmin):
         models.URLField: {"assume_scheme": "https"},
         models.ImageField: {"form_class": CheckedImageField},
     }
-
-    class Media:
-        css = {"all": ["css/curation.css"]}
 
     def what_it_is(self):
         return ["title", *self.kind_fields, "year", "perspective"]
@@ -230,7 +236,14 @@ class ResourceAdmin(admin.ModelAdmin):
     editing happens on the kind's page."""
 
     list_display = ["title", "kind", state, "featured"]
-    list_filter = [AttentionFilter, StateFilter, "kind", "perspective", "featured", "topics"]
+    list_filter = [
+        AttentionFilter,
+        StateFilter,
+        "kind",
+        "perspective",
+        "featured",
+        ("topics", TopicFilter),
+    ]
     search_fields = ["title", "subtitle", "quote_text", "credit__creator__name", "isbn"]
 
     def get_queryset(self, request):
