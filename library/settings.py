@@ -36,6 +36,9 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "simple_history",
     "taggit",
     "imagekit",
@@ -53,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -223,6 +227,12 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
 
 # The admin's path. Moving it off /admin/ keeps most password-guessing robots away.
 ADMIN_PATH = env("DJANGO_ADMIN_PATH", default="admin/").strip("/") + "/"
+
+# A second factor for staff (django-otp, resources/admin/two_factor.py): with
+# ADMIN_REQUIRE_2FA, the default in production mode, an editor publishes only when signed in
+# with a code from an authenticator app.
+ADMIN_REQUIRE_2FA = env.bool("ADMIN_REQUIRE_2FA", default=not DEBUG)
+OTP_TOTP_ISSUER = SITE_NAME
 
 # Sign-in throttling (django-axes): after 5 failures an account, and separately the address
 # the attempts came from, is locked for 15 minutes; a success resets the count. Behind a

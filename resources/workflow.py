@@ -31,7 +31,13 @@ logger = logging.getLogger(__name__)
 
 
 def can_publish(user):
-    return user.has_perm(PUBLISH_PERMISSION)
+    """An editor may publish; where a second factor is required (ADMIN_REQUIRE_2FA), only
+    when signed in with it (django-otp's middleware says so on the request's user)."""
+    if not user.has_perm(PUBLISH_PERMISSION):
+        return False
+    if settings.ADMIN_REQUIRE_2FA:
+        return bool(getattr(user, "is_verified", lambda: False)())
+    return True
 
 
 def require_editor(user):

@@ -50,6 +50,8 @@ def test_the_admins_pages_have_no_axe_violations_at_phone_and_desktop_widths(
             page.goto(path)
             page.wait_for_load_state("networkidle")
             if SHOTS:
-                page.screenshot(path=f"{SHOTS}/admin-{name.replace(' ', '-')}-{width}.png", full_page=True)
+                page.screenshot(
+                    path=f"{SHOTS}/admin-{name.replace(' ', '-')}-{width}.png", full_page=True
+                )
             count, report = violations(page)
             assert count == 0, f"{name} at {width}px:\n{report}"

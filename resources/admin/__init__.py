@@ -8,8 +8,10 @@ workflow's buttons and pages, `library` topics, people and reading paths, `atten
 from django.contrib import admin
 
 from . import library, resources  # noqa: F401 (registers the admin pages)
+from .two_factor import SignInForm
 
 admin.site.site_header = "Therapy Library curation"
 admin.site.site_title = "Therapy Library curation"
 admin.site.index_title = "Curate the library"
 admin.site.enable_nav_sidebar = False  # the lists need the width; Home lists every page
+admin.site.login_form = SignInForm

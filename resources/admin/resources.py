@@ -139,7 +139,7 @@ class KindAdmin(ReviewMixin, ReadableHistory, SimpleHistoryAdmin):
         return [
             ("What it is", {"fields": self.what_it_is()}),
             ("Where to find it", {"fields": ["url", "image", thumbnail, "image_alt"]}),
-            ("Why it may help", {"fields": ["summary", "content_note"]}),
+            ("Why it helps", {"fields": ["summary", "content_note"]}),
             ("Publishing", {"fields": [state, "status", "published_at", "featured"]}),
             (
                 "Advanced",
