@@ -43,7 +43,9 @@ def test_a_book_goes_from_a_curator_through_an_editor_to_the_public(browser, liv
     # A curator adds a book with only a title and the note, and cannot make it public.
     curator.goto("/admin/resources/book/add/")
     curator.get_by_label("Title").first.fill("The Examined Life")
-    curator.get_by_role("textbox", name="Why it may help").fill("Short stories from a psychoanalyst's room.")
+    curator.get_by_role("textbox", name="Why it may help").fill(
+        "Short stories from a psychoanalyst's room."
+    )
     options = curator.get_by_label("Status").locator("option").all_inner_texts()
     assert "Published" not in options
     curator.get_by_role("button", name="Submit for review").click()
