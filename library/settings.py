@@ -222,16 +222,17 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Email, for the review workflow: editors hear of submissions, authors of the outcome.
 # EMAIL_URL is e.g. smtp+tls://USER:PASSWORD@smtp.example.org:587; by default, the console
 # while DEBUG and no email at all in production mode.
-vars().update(env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "dummymail://"))
+EMAIL_URL = env("EMAIL_URL", default="") or ("consolemail://" if DEBUG else "dummymail://")
+vars().update(environ.Env.email_url_config(EMAIL_URL))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
 
 # The admin's path. Moving it off /admin/ keeps most password-guessing robots away.
 ADMIN_PATH = env("DJANGO_ADMIN_PATH", default="admin/").strip("/") + "/"
 
 # A second factor for staff (django-otp, resources/admin/two_factor.py): with
-# ADMIN_REQUIRE_2FA, the default in production mode, an editor publishes only when signed in
-# with a code from an authenticator app.
-ADMIN_REQUIRE_2FA = env.bool("ADMIN_REQUIRE_2FA", default=not DEBUG)
+# ADMIN_REQUIRE_2FA, an editor publishes only when signed in with a code from an
+# authenticator app. Unset or empty: on in production mode.
+ADMIN_REQUIRE_2FA = env.bool("ADMIN_REQUIRE_2FA") if env.str("ADMIN_REQUIRE_2FA", "") else not DEBUG
 OTP_TOTP_ISSUER = SITE_NAME
 
 # Sign-in throttling (django-axes): after 5 failures an account, and separately the address
