@@ -248,6 +248,9 @@ AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0)
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
+# The history's "why" holds whole sentences (an editor's note when sending an item back).
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
 # Topics: names match case-insensitively, so "Grief" and "grief" are one topic.
 TAGGIT_CASE_INSENSITIVE = True
 

@@ -12,6 +12,7 @@ import uuid
 from pathlib import PurePath
 from urllib.parse import parse_qs, urlsplit
 
+from concurrency.fields import AutoIncVersionField
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
@@ -58,10 +59,23 @@ def send_library_changed():
     library_changed.send(sender=None)
 
 
+# A save is refused when the row was saved since it was read (django-concurrency: the UPDATE
+# is conditional on the version), so two curators editing one item cannot both win.
+VERSION_HELP = "Counts the saves of this row: an edit based on an older count is refused."
+
+
 class LibraryQuerySet(models.QuerySet):
-    """A queryset whose bulk writes, which send no model signals, announce the change."""
+    """
+    A queryset whose bulk writes, which send no model signals, announce the change, and move
+    the version of what they change on (so that a form opened before is out of date).
+    """
+
+    def versioned(self):
+        return any(isinstance(field, AutoIncVersionField) for field in self.model._meta.fields)
 
     def update(self, **kwargs):
+        if self.versioned() and "version" not in kwargs:
+            kwargs["version"] = F("version") + 1
         rows = super().update(**kwargs)
         if rows:
             announce_change(self.db)
@@ -74,6 +88,10 @@ class LibraryQuerySet(models.QuerySet):
         return created
 
     def bulk_update(self, objs, fields, *args, **kwargs):
+        if self.versioned() and "version" not in fields:
+            for obj in objs:
+                obj.version += 1
+            fields = [*fields, "version"]
         rows = super().bulk_update(objs, fields, *args, **kwargs)
         if rows:
             announce_change(self.db)
@@ -121,7 +139,8 @@ class Topic(TagBase):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    version = AutoIncVersionField(help_text=VERSION_HELP)
+    history = HistoricalRecords(excluded_fields=["updated_at", "version"])
 
     objects = TopicQuerySet.as_manager()
 
@@ -166,7 +185,8 @@ class Creator(models.Model):
     bio = models.TextField(blank=True, help_text="A short, factual introduction. Optional.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    version = AutoIncVersionField(help_text=VERSION_HELP)
+    history = HistoricalRecords(excluded_fields=["updated_at", "version"])
 
     objects = LibraryQuerySet.as_manager()
 
@@ -377,6 +397,7 @@ RESOURCE_HISTORY = HistoricalRecords(
         "submitted_at",
         "sent_back_at",
         "review_note",
+        "version",
     ],
     bases=[ResourceHistoryBase],
 )
@@ -471,6 +492,7 @@ class Resource(models.Model):
     featured = models.BooleanField(default=False, help_text="Show it on the home page.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = AutoIncVersionField(help_text=VERSION_HELP)
 
     # Review (resources/workflow.py): who last submitted it for review, and when; the
     # editor's note when it was sent back to them.
@@ -827,7 +849,8 @@ class Collection(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    version = AutoIncVersionField(help_text=VERSION_HELP)
+    history = HistoricalRecords(excluded_fields=["updated_at", "version"])
 
     objects = LibraryQuerySet.as_manager()
 

@@ -1,9 +1,11 @@
 """The curators' forms: checked uploads, and the publishing rules where they are broken."""
 
+from concurrency.forms import VersionField
 from django import forms
 
 from ..models import Resource, TaggedTopic, Topic, publishing_problems
 from ..validators import normalize_isbn, validate_image_file, without_metadata
+from .versions import VersionCheckedForm
 
 # The admin's topic rows (TopicInline) post under this prefix, as Django names an inline.
 TOPICS_PREFIX = TaggedTopic._meta.get_field("content_object").remote_field.get_accessor_name()
@@ -18,7 +20,7 @@ class CheckedImageField(forms.ImageField):
         return super().to_python(data)
 
 
-class ResourceForm(forms.ModelForm):
+class ResourceForm(VersionCheckedForm):
     def clean_isbn(self):
         """An ISBN as printed (hyphens, spaces, an ISBN-10), stored as its ISBN-13."""
         isbn = self.cleaned_data.get("isbn", "")
@@ -89,6 +91,7 @@ class QuoteAdminForm(ResourceForm):
 
 
 class SendBackForm(forms.Form):
+    version = VersionField(required=False)  # the item's, when the page was opened
     note = forms.CharField(
         label="Your note to its author",
         widget=forms.Textarea(attrs={"rows": 5}),

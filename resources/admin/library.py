@@ -14,6 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from .. import workflow
 from ..models import Collection, CollectionStep, Creator, Resource, Topic
 from .history import ReadableHistory
+from .versions import VersionedAdmin
 
 
 class EditorGuard:
@@ -37,12 +38,12 @@ class EditorGuard:
 
 
 @admin.register(Topic)
-class TopicAdmin(EditorGuard, ReadableHistory, SimpleHistoryAdmin):
+class TopicAdmin(EditorGuard, VersionedAdmin, ReadableHistory, SimpleHistoryAdmin):
     list_display = ["name", "slug", "featured", "sensitive", "resource_count", "aliases"]
     list_filter = ["featured", "sensitive"]
     search_fields = ["name", "aliases"]
     prepopulated_fields = {"slug": ["name"]}
-    fields = ["name", "slug", "description", "aliases", "featured", "sensitive"]
+    fields = ["name", "slug", "description", "aliases", "featured", "sensitive", "version"]
     editor_fields = ("featured", "sensitive")
 
     def is_seen(self, topic):
@@ -59,7 +60,7 @@ class TopicAdmin(EditorGuard, ReadableHistory, SimpleHistoryAdmin):
 
 
 @admin.register(Creator)
-class CreatorAdmin(EditorGuard, ReadableHistory, SimpleHistoryAdmin):
+class CreatorAdmin(EditorGuard, VersionedAdmin, ReadableHistory, SimpleHistoryAdmin):
     list_display = ["name", "slug", "resource_count"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -84,7 +85,7 @@ class CollectionStepInline(admin.TabularInline):
 
 
 @admin.register(Collection)
-class CollectionAdmin(EditorGuard, ReadableHistory, SimpleHistoryAdmin):
+class CollectionAdmin(EditorGuard, VersionedAdmin, ReadableHistory, SimpleHistoryAdmin):
     list_display = ["title", "is_public", "featured", "step_count", "step_titles"]
     list_filter = ["is_public", "featured"]
     search_fields = ["title", "summary"]

@@ -32,6 +32,7 @@ from .attention import AttentionFilter
 from .forms import CheckedImageField, QuoteAdminForm, ResourceForm
 from .history import ReadableHistory
 from .review import ReviewMixin
+from .versions import VersionedAdmin
 
 Status = Resource.Status
 
@@ -110,7 +111,7 @@ class StateFilter(admin.SimpleListFilter):
         }.get(self.value(), lambda: queryset)()
 
 
-class KindAdmin(ReviewMixin, ReadableHistory, SimpleHistoryAdmin):
+class KindAdmin(VersionedAdmin, ReviewMixin, ReadableHistory, SimpleHistoryAdmin):
     """What the four kinds' admin pages share. Subclasses set `kind_fields`."""
 
     form = ResourceForm
@@ -130,7 +131,7 @@ class KindAdmin(ReviewMixin, ReadableHistory, SimpleHistoryAdmin):
     }
 
     def what_it_is(self):
-        return ["title", *self.kind_fields, "year", "perspective"]
+        return ["title", *self.kind_fields, "year", "perspective", "version"]
 
     def get_fieldsets(self, request, obj=None):
         """In the order a curator works: what it is, who made it and its topics (the rows
@@ -222,7 +223,7 @@ class QuoteAdmin(KindAdmin):
     prepopulated_fields = {}
 
     def what_it_is(self):
-        return [*self.kind_fields, "title", "year", "perspective"]
+        return [*self.kind_fields, "title", "year", "perspective", "version"]
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

@@ -4,17 +4,21 @@ buttons, the pages to send an item back and to approve or discard a pending chan
 actions. A curator's edit of a published item is kept as a pending change.
 """
 
+from concurrency.exceptions import RecordModifiedError
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.text import capfirst
 
 from .. import workflow
 from ..models import Creator, Credit, PendingChange, Resource, TaggedTopic, refresh_history_links
 from .forms import SendBackForm
+from .versions import opened_version, saved_since
 
 Status = Resource.Status
 
@@ -135,8 +139,8 @@ class ReviewMixin:
 
     def send_back_view(self, request, pk):
         resource = self.editor_object(request, pk)
-        form = SendBackForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
+        form = SendBackForm(request.POST or None, initial={"version": resource.version})
+        if request.method == "POST" and form.is_valid() and self.still_current(request, resource):
             workflow.send_back(resource, request.user, form.cleaned_data["note"])
             self.message_user(request, f"“{resource}” was sent back to its author.")
             return HttpResponseRedirect(reverse(f"admin:resources_{resource.kind}_changelist"))
@@ -150,9 +154,18 @@ class ReviewMixin:
         }
         return TemplateResponse(request, "admin/resources/send_back.html", context)
 
+    def still_current(self, request, resource):
+        """Whether the page the editor acted on showed the item as it is now; if not, say so."""
+        if opened_version(request) in (None, resource.version):
+            return True
+        self.message_user(
+            request, format_html("Not done: {}.", saved_since(resource)), messages.ERROR
+        )
+        return False
+
     def approve_view(self, request, pk):
         resource = self.editor_object(request, pk)
-        if request.method == "POST":
+        if request.method == "POST" and self.still_current(request, resource):
             pending = get_object_or_404(PendingChange, resource=resource)
             try:
                 workflow.approve_change(pending, request.user)
@@ -165,7 +178,7 @@ class ReviewMixin:
 
     def discard_view(self, request, pk):
         resource = self.editor_object(request, pk)
-        if request.method == "POST":
+        if request.method == "POST" and self.still_current(request, resource):
             pending = get_object_or_404(PendingChange, resource=resource)
             workflow.discard_change(pending, request.user)
             self.message_user(request, "The pending change was discarded.")
@@ -176,11 +189,17 @@ class ReviewMixin:
     def run_step(self, request, queryset, step, done):
         changed, refused = 0, []
         for resource in queryset:
+            if self.out_of_date(request, resource):
+                refused.append(f"“{resource}” (changed since the list was shown: reload it)")
+                continue
             try:
-                if step(resource) is not False:
-                    changed += 1
+                with transaction.atomic():
+                    if step(resource) is not False:
+                        changed += 1
             except ValidationError as error:
                 refused.append(f"“{resource}” ({' '.join(error.messages)})")
+            except RecordModifiedError:
+                refused.append(f"“{resource}” (saved by someone else at the same moment)")
         if changed:
             self.message_user(request, f"{done} {changed} item(s).", messages.SUCCESS)
         if refused:
