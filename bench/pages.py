@@ -6,11 +6,11 @@ and a mixed load test.
     .venv/bin/python bench/pages.py 100000 --skip-import --load 60
     .venv/bin/python bench/pages.py 100000 --skip-import --crawl 5
 
-It generates N resources (bench/generate.py, seeded), imports them with `import_resources`
-into a fresh PostgreSQL database (`library_pages_<N>` on BENCH_POSTGRES, default
-postgres://postgres@127.0.0.1:5432; --skip-import reuses it), serves the site with gunicorn in
-production mode (DEBUG off, 4 sync workers, persistent connections) on 127.0.0.1:8765, and
-drives it with wrk (Debian package `wrk`, 2 threads, 16 connections) for each page:
+It imports N resources of the shared workload into a fresh `library_bench_<N>`
+(bench/workload.py; --skip-import reuses it), serves the site with gunicorn in production mode
+(DEBUG off, 4 sync workers, persistent database connections, an empty cache directory) on
+127.0.0.1:8765, and drives it with wrk (Debian package `wrk`, 2 threads, 16 connections) for
+each page:
 
 - `/robots.txt`, the framework floor: a minimal view with no database query;
 - every page twice: "cached" (the anonymous page cache on, as in production) and "uncached"
@@ -40,10 +40,10 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import quote_plus
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
-SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+from workload import PYTHON, QUERIES, ROOT, database_url, prepare
+
 ADDRESS = "127.0.0.1:8765"
 FLOOR = "/robots.txt"
 
@@ -85,32 +85,11 @@ def run(*args, env=None, **kwargs):
     return subprocess.run(args, cwd=ROOT, env=env, check=True, **kwargs)
 
 
-def prepare(count, database_url, database):
-    import psycopg
-
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{database}"')
-        connection.execute(f'CREATE DATABASE "{database}"')
-    data = Path(tempfile.gettempdir()) / f"library-pages-{count}.jsonl"
-    with open(data, "w", encoding="utf-8") as output:
-        run(PYTHON, "bench/generate.py", str(count), "--seed", "1", stdout=output)
-    env = {**os.environ, "DATABASE_URL": database_url}
-    run(PYTHON, "manage.py", "migrate", "--noinput", "-v", "0", env=env)
-    run(PYTHON, "manage.py", "load_seed", env=env)
-    started = time.perf_counter()
-    run(PYTHON, "manage.py", "import_resources", str(data), env=env)
-    print(f"imported {count} resources in {time.perf_counter() - started:.0f} s")
-    import psycopg
-
-    with psycopg.connect(database_url, autocommit=True) as connection:
-        connection.execute("VACUUM ANALYZE")
-
-
-def pages(database_url):
+def pages(url):
     """The pages to time: one of each type, with slugs taken from the database."""
     import psycopg
 
-    with psycopg.connect(database_url) as connection:
+    with psycopg.connect(url) as connection:
 
         def slug(sql):
             return connection.execute(sql).fetchone()[0]
@@ -133,28 +112,27 @@ def pages(database_url):
         "catalog page 2000": "/resources/?page=2000",
         "topic page": f"/topics/{topic}/",
         **{f"{kind} page": f"/{kind}s/{detail[kind]}/" for kind in detail},
-        "search: common word": "/search/?q=therapy",
-        "search: rare word": "/search/?q=kintsugi",
-        "search: two words": "/search/?q=first+session",
-        "search: phrase": "/search/?q=%22the+first+session%22",
-        "search: misspelling": "/search/?q=anxeity",
+        **{f"search: {label}": f"/search/?q={quote_plus(q)}" for label, q in QUERIES.items()},
     }
 
 
 class Server:
     """gunicorn in production mode, as `make serve` runs it, until stopped."""
 
-    def __init__(self, database_url, page_cache_seconds, redis):
+    def __init__(self, url, page_cache_seconds, redis):
         self.static = tempfile.mkdtemp(prefix="library-static-")
         self.env = {
             **os.environ,
-            "DATABASE_URL": database_url,
+            "DATABASE_URL": url,
             "DJANGO_DEBUG": "false",
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(40),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
             "DJANGO_SECURE_SSL_REDIRECT": "false",
             "DJANGO_SECURE_COOKIES": "false",
             "DJANGO_STATIC_ROOT": self.static,
+            # A cache of its own: the generation and aggregates of another run or database
+            # would otherwise be read from the project's .cache/.
+            "DJANGO_CACHE_DIR": tempfile.mkdtemp(prefix="library-cache-"),
             "DJANGO_LOG_LEVEL": "WARNING",
             "PAGE_CACHE_SECONDS": str(page_cache_seconds),
         }
@@ -225,10 +203,10 @@ def wrk(path, duration, connections=16, script=REPORT_LUA):
     }
 
 
-def time_pages(urls, duration, database_url, redis):
+def time_pages(urls, duration, url, redis):
     results = {}
     for mode, seconds in (("cached", 300), ("uncached", 0)):
-        with Server(database_url, seconds, redis):
+        with Server(url, seconds, redis):
             wrk(FLOOR, 1)  # warm, as every page is
             floor = wrk(FLOOR, duration)
             results[mode] = {"floor": floor}
@@ -249,11 +227,11 @@ def time_pages(urls, duration, database_url, redis):
     return results
 
 
-def crawl_paths(database_url, count):
+def crawl_paths(url, count):
     """`count` different detail pages (newest first, every kind) and catalog pages (1, 2...)."""
     import psycopg
 
-    with psycopg.connect(database_url) as connection:
+    with psycopg.connect(url) as connection:
         rows = connection.execute(
             "SELECT kind, slug FROM resources_resource "
             "WHERE status = 'published' AND published_at <= now() ORDER BY id DESC LIMIT %s",
@@ -265,15 +243,15 @@ def crawl_paths(database_url, count):
     }
 
 
-def crawl(database_url, duration, redis):
+def crawl(url, duration, redis):
     """Each kind of page over thousands of different URLs, against the floor, page cache on."""
     results = {}
-    with Server(database_url, 300, redis):
+    with Server(url, 300, redis):
         wrk(FLOOR, 1)
         floor = wrk(FLOOR, duration)
         results["floor"] = floor
         print(f"crawl     floor {floor['requests_per_second']:8.0f}/s p50 {floor['p50_ms']} ms")
-        for name, paths in crawl_paths(database_url, 5000).items():
+        for name, paths in crawl_paths(url, 5000).items():
             script = CRAWL_LUA % ", ".join(json.dumps(p) for p in paths) + REPORT_LUA
             measured = wrk("/", duration, script=script)
             measured["distinct_paths"] = len(paths)
@@ -288,10 +266,10 @@ def crawl(database_url, duration, redis):
     return results
 
 
-def load_test(urls, duration, database_url, redis, page_cache_seconds):
+def load_test(urls, duration, url, redis, page_cache_seconds):
     paths = [FLOOR, *urls.values()]
     script = MIX_LUA % ", ".join(json.dumps(p) for p in paths) + REPORT_LUA
-    with Server(database_url, page_cache_seconds, redis):
+    with Server(url, page_cache_seconds, redis):
         result = wrk("/", duration, connections=32, script=script)
     cache = "page cache on" if page_cache_seconds else "page cache off"
     print(
@@ -319,24 +297,23 @@ def main():
     )
     args = parser.parse_args()
 
-    database = f"library_pages_{args.count}"
-    database_url = f"{SERVER}/{database}"
     if not args.skip_import:
-        prepare(args.count, database_url, database)
-    urls = pages(database_url)
+        prepare(args.count)
+    url = database_url(args.count)
+    urls = pages(url)
     out = ROOT / "bench" / "out"
     out.mkdir(exist_ok=True)
     if args.crawl:
-        results = crawl(database_url, args.crawl, args.redis)
+        results = crawl(url, args.crawl, args.redis)
         (out / f"crawl-{args.count}.json").write_text(json.dumps(results, indent=2))
         return
     if args.load:
         page_cache_seconds = 0 if args.no_page_cache else 300
-        result = load_test(urls, args.load, database_url, args.redis, page_cache_seconds)
+        result = load_test(urls, args.load, url, args.redis, page_cache_seconds)
         name = f"load-{args.count}{'-uncached' if args.no_page_cache else ''}.json"
         (out / name).write_text(json.dumps(result, indent=2))
         sys.exit(1 if result["non_2xx_3xx"] or result["socket_errors"] else 0)
-    results = time_pages(urls, args.duration, database_url, args.redis)
+    results = time_pages(urls, args.duration, url, args.redis)
     (out / f"pages-{args.count}.json").write_text(json.dumps(results, indent=2))
 
 

@@ -1,15 +1,15 @@
 """
-Search timings on PostgreSQL: generate N resources, import them into a fresh database with
-`manage.py import_resources`, then time searches and report p50/p95 in milliseconds.
+Search timings on PostgreSQL: import N resources of the shared workload into a fresh database
+(bench/workload.py: gen_catalog.py, `migrate`, `import_resources`, nothing after it), then time
+the searches of workload.QUERIES and report p50/p95 in milliseconds.
 
-    .venv/bin/python bench/run.py 10000 100000 [--runs 50] [--keep] [--skip-import]
+    .venv/bin/python bench/run.py 10000 100000 [--runs 50] [--skip-import]
 
-Needs a PostgreSQL server (BENCH_POSTGRES, default postgres://postgres@127.0.0.1:5432) where
-the user may create databases; each size gets its own database, `library_bench_<N>`, dropped
-and made again unless --skip-import reuses it. Timed: `search_library()` (every query the
-page runs: counts, facets, ranking, snippets, prefetches) and the whole page through Django's
-test client (the same plus the template), on a warm connection, each query repeated --runs times,
-in production mode (DEBUG off) with the page cache off.
+Each size has its own database, `library_bench_<N>`, dropped and made again unless
+--skip-import reuses it. Timed: `search_library()` (every query the page runs: counts,
+facets, ranking, snippets, prefetches) and the whole page through Django's test client (the
+same plus the template), on a warm connection, each query repeated --runs times, in
+production mode (DEBUG off) with the page cache off.
 """
 
 import argparse
@@ -20,49 +20,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
-SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
-QUERIES = {
-    "common word": "therapy",
-    "rare word": "kintsugi",
-    "two words": "first session",
-    "phrase": '"the first session"',
-    "misspelling": "anxeity",
-}
-
-
-def manage(database_url, *args):
-    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_ALLOW_ASYNC_UNSAFE": "true"}
-    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
-
-
-def prepare(count, database_url, database):
-    import psycopg
-
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{database}"')
-        connection.execute(f'CREATE DATABASE "{database}"')
-    data = Path(f"/tmp/library-bench-{count}.jsonl")
-    with open(data, "w", encoding="utf-8") as output:
-        subprocess.run(
-            [PYTHON, str(ROOT / "bench" / "generate.py"), str(count), "--seed", "1"],
-            stdout=output,
-            check=True,
-        )
-    manage(database_url, "migrate", "--noinput", "-v", "0")
-    manage(database_url, "load_seed")  # the real topics, with their aliases
-    started = time.perf_counter()
-    manage(database_url, "import_resources", str(data))
-    print(f"  imported {count} resources in {time.perf_counter() - started:.0f} s")
-    manage(
-        database_url,
-        "shell",
-        "-c",
-        "from django.db import connection; connection.cursor().execute('VACUUM ANALYZE')",
-    )
+from workload import PYTHON, QUERIES, ROOT, database_url, prepare
 
 
 def page(client, query):
@@ -99,7 +58,7 @@ def measure(runs):
             p95 = timings[max(0, int(round(0.95 * len(timings))) - 1)]
             total = search_library(query).total
             print(
-                f"  {label:12} {query!r:18} {name:6} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms"
+                f"  {label:15} {query!r:20} {name:6} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms"
                 f"  ({total} results)"
             )
 
@@ -109,34 +68,20 @@ def main():
     parser.add_argument("sizes", type=int, nargs="+")
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--skip-import", action="store_true")
-    parser.add_argument("--vacuum-full", action="store_true", help="pack the table first")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
         measure(args.runs)
         return
     for count in args.sizes:
-        database = f"library_bench_{count}"
-        database_url = f"{SERVER}/{database}"
-        print(f"{count} resources ({database})")
-        if args.skip_import:
-            manage(database_url, "migrate", "--noinput", "-v", "0")
-        else:
-            prepare(count, database_url, database)
-        if args.vacuum_full:
-            # Compare with a freshly packed table (dead row versions left by the import).
-            manage(
-                database_url,
-                "shell",
-                "-c",
-                "from django.db import connection; "
-                "connection.cursor().execute('VACUUM FULL ANALYZE resources_resource')",
-            )
+        print(f"{count} resources (library_bench_{count})")
+        if not args.skip_import:
+            prepare(count)
         # Production mode, as the server runs (DEBUG off: no query log, no template debug);
         # the page cache would answer every repeat: time the work, not the cache.
         env = {
             **os.environ,
-            "DATABASE_URL": database_url,
+            "DATABASE_URL": database_url(count),
             "PAGE_CACHE_SECONDS": "0",
             "DJANGO_DEBUG": "false",
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(40),
