@@ -226,8 +226,33 @@ class ResourceQuerySet(LibraryQuerySet):
 
     def in_order(self, ids):
         """The resources `ids`, in that order (those not found are left out)."""
+        ids = list(ids)
         by_id = {resource.pk: resource for resource in self.filter(pk__in=ids)}
         return [by_id[pk] for pk in ids if pk in by_id]
+
+    def anchors(self, ordering, every, count):
+        """The sort keys, in `ordering`, of rows every, 2 × every... (counting from 0): where a
+        deep page's walk can start (`from_anchor`). One pass, with a window function."""
+        position = Window(RowNumber(), order_by=ordering)
+        keys = [field.lstrip("-") for field in ordering]
+        return list(
+            self.annotate(position=position)
+            .filter(position__in=range(every + 1, count + 1, every))
+            .order_by("position")
+            .values_list(*keys)
+        )
+
+    def from_anchor(self, ordering, key):
+        """The rows at or after the one whose sort key is `key`, in `ordering` (two fields,
+        the last unique)."""
+        (first, last), (first_value, last_value) = ordering, key
+        first_after = f"{first.lstrip('-')}__{'lt' if first.startswith('-') else 'gt'}"
+        last_after = f"{last.lstrip('-')}__{'lt' if last.startswith('-') else 'gt'}"
+        # With a redundant `first <= value`, so that the index scan starts there.
+        return self.filter(
+            Q(**{f"{first_after}e": first_value})
+            & (Q(**{first_after: first_value}) | Q(**{f"{last_after}e": last_value}))
+        )
 
     def scheduled(self):
         """Published, with a publish time still to come."""

@@ -636,10 +636,11 @@ def test_a_deep_catalog_page_costs_what_page_one_does(client, monkeypatch, setti
         assert "COUNT(" not in sql.upper()
 
 
-def test_deep_pages_list_what_plain_offsets_would(client, monkeypatch):
+def test_deep_pages_from_cached_anchors_list_what_plain_offsets_would(client, monkeypatch):
     from resources.views import library
 
     monkeypatch.setattr(library, "PAGE_SIZE", 3)
+    monkeypatch.setattr(library, "ANCHOR_EVERY", 7)  # pages start between two anchors too
     same_time = timezone.now() - timedelta(hours=1)  # ties on publish time: the id decides
     for n in range(31):
         kind = "book" if n % 3 else "video"
