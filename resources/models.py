@@ -210,9 +210,10 @@ class ResourceQuerySet(LibraryQuerySet):
         credits = Credit.objects.select_related("creator")
         return self.prefetch_related(Prefetch("credit_set", queryset=credits))
 
-    def for_cards(self):
-        """What a resource card shows (includes/resource_card.html), and nothing longer."""
-        return self.only(*CARD_FIELDS).with_credits()
+    def cards(self, ids):
+        """The resources `ids` as their cards show them (includes/resource_card.html), in
+        that order: the card's columns, and their creators' names."""
+        return load_creator_names(self.only(*CARD_FIELDS).in_order(ids))
 
     def count_by_kind(self):
         """{kind: number of resources}, for the kinds that have any."""
@@ -739,7 +740,10 @@ class Resource(models.Model):
         return list(self.credit_set.all())
 
     def creator_names(self):
-        return [credit.creator.name for credit in self.credits_in_order()]
+        names = getattr(self, "_creator_names", None)  # see load_creator_names
+        if names is None:
+            names = [credit.creator.name for credit in self.credits_in_order()]
+        return names
 
 
 class Role(models.TextChoices):
@@ -891,15 +895,16 @@ class Collection(models.Model):
 
 class CollectionStepQuerySet(LibraryQuerySet):
     def public(self):
-        """Steps whose resource is published, with what a resource card shows of it."""
+        """Steps whose resource is published, with what a resource card shows of it (and its
+        creators' names, see load_creator_names)."""
         card_fields = [f"resource__{name}" for name in CARD_FIELDS]
-        credits = Credit.objects.select_related("creator")
-        return (
+        steps = list(
             self.filter(resource__in=Resource.objects.published())
             .select_related("resource")
             .only("collection", "note", "position", "resource", *card_fields)
-            .prefetch_related(Prefetch("resource__credit_set", queryset=credits))
         )
+        load_creator_names([step.resource for step in steps])
+        return steps
 
 
 class CollectionStep(models.Model):
@@ -922,6 +927,21 @@ class CollectionStep(models.Model):
 
     def __str__(self):
         return f"{self.collection}: {self.resource}"
+
+
+def load_creator_names(resources):
+    """
+    Give each of a list of resources its creators' names (`creator_names()`), in one light
+    query. A list shows names only, and building the Credit and Creator objects for them
+    (with_credits) costs five times as long (4 to 5 ms for a page of 20 at 100,000).
+    """
+    names = {}
+    credits = Credit.objects.filter(resource__in=[resource.pk for resource in resources])
+    for pk, name in credits.order_by("position", "id").values_list("resource_id", "creator__name"):
+        names.setdefault(pk, []).append(name)
+    for resource in resources:
+        resource._creator_names = names.get(resource.pk, [])
+    return resources
 
 
 def publishing_problems(summary, content_note, sensitive_topics):

@@ -22,7 +22,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
-from ..models import Credit, Resource, TaggedTopic
+from ..models import Credit, Resource, TaggedTopic, load_creator_names
 from .text import (
     START_MARK,
     STOP_MARK,
@@ -119,15 +119,12 @@ class PostgresEngine:
             max_fragments=2,
             fragment_delimiter=" … ",
         )
-        resources = (
-            Resource.objects.filter(pk__in=ids)
-            .defer("search_document")
-            .annotate(headline=headline)
-            .with_credits()
+        resources = list(
+            Resource.objects.filter(pk__in=ids).defer("search_document").annotate(headline=headline)
         )
         for resource in resources:
             resource.snippet = resource.headline
-        return resources
+        return load_creator_names(resources)
 
     def correct_spelling(self, query, topics):
         """Replace each word that matches nothing by the closest word from topic names and
@@ -222,11 +219,11 @@ class SimpleEngine:
         )
 
     def page_objects(self, ids, query, any_words=False):
-        resources = Resource.objects.filter(pk__in=ids).defer("search_document").with_credits()
+        resources = list(Resource.objects.filter(pk__in=ids).defer("search_document"))
         terms = self.terms(query)
         for resource in resources:
             resource.snippet = simple_snippet(resource, terms)
-        return resources
+        return load_creator_names(resources)
 
     def correct_spelling(self, query, topics):
         vocabulary = topic_vocabulary(topics)

@@ -9,7 +9,15 @@ from django.views.generic import DetailView
 
 from ..cache import cached
 from ..forms import CatalogFilterForm
-from ..models import Collection, Creator, Kind, Resource, Topic
+from ..models import (
+    CARD_FIELDS,
+    Collection,
+    Creator,
+    Kind,
+    Resource,
+    Topic,
+    load_creator_names,
+)
 
 PAGE_SIZE = 20
 TOPIC_ITEMS_PER_KIND = 6
@@ -107,7 +115,9 @@ def home(request):
         "start_steps": start_here.steps.public() if start_here else [],
         "quote": quote,
         "topics": [topic for topic in published_topics() if topic.featured],
-        "newest": published.exclude(kind=Kind.QUOTE).for_cards()[:6],
+        "newest": load_creator_names(
+            list(published.exclude(kind=Kind.QUOTE).only(*CARD_FIELDS)[:6])
+        ),
     }
     return render(request, "resources/home.html", context)
 
@@ -144,7 +154,7 @@ def catalog(request, kind=None):
     )
     context = {
         "page": page,
-        "resources": Resource.objects.for_cards().in_order(page.object_list),
+        "resources": Resource.objects.cards(page.object_list),
         "kind": kind,
         "kind_fixed": kind_fixed,
         "filters": filters,
@@ -198,7 +208,7 @@ class ResourceDetailView(DetailView):
         related = Resource.objects.related_to(resource)
         return super().get_context_data(
             topics=sorted(resource.topics.all(), key=lambda topic: topic.name),
-            related=Resource.objects.for_cards().in_order(related),
+            related=Resource.objects.cards(related),
             is_preview=not resource.is_public,
             **kwargs,
         )
@@ -222,7 +232,7 @@ def topic_detail(request, slug):
     first = cached(
         ("topic-items", topic.pk), lambda: resources.first_of_each_kind(TOPIC_ITEMS_PER_KIND)
     )
-    cards = Resource.objects.for_cards().in_order(first)
+    cards = Resource.objects.cards(first)
     groups = [
         {
             "kind": kind,
@@ -249,7 +259,7 @@ def creator_detail(request, slug):
     form = CatalogFilterForm(request.GET)
     form.is_valid()
     page = paginate(ids, form.cleaned_data["page"])
-    resources = Resource.objects.for_cards().in_order(page.object_list)
+    resources = Resource.objects.cards(page.object_list)
     return render(
         request,
         "resources/creator_detail.html",
@@ -267,7 +277,7 @@ def collection_list(request):
 
 def collection_detail(request, slug):
     collection = get_object_or_404(Collection, slug=slug, is_public=True)
-    steps = list(collection.steps.public())
+    steps = collection.steps.public()
     context = {
         "collection": collection,
         "steps": steps,
