@@ -286,6 +286,9 @@ class ResourceQuerySet(LibraryQuerySet):
             Q(summary="") | (Q(content_note="") & models.Exists(sensitive))
         )
 
+    def with_broken_link(self):
+        return self.filter(link_check__broken=True)
+
     def untouched_drafts(self, days):
         since = timezone.now() - timezone.timedelta(days=days)
         return self.filter(status=Resource.Status.DRAFT, updated_at__lt=since)
@@ -862,6 +865,24 @@ class PendingChange(models.Model):
 
     def __str__(self):
         return f"Pending change to {self.resource}"
+
+
+class LinkCheck(models.Model):
+    """What a resource's link answered when the link watch last asked (resources/links.py)."""
+
+    resource = models.OneToOneField(Resource, on_delete=models.CASCADE, related_name="link_check")
+    url = models.URLField(max_length=500, help_text="The link as it was checked.")
+    status = models.CharField(max_length=10, help_text="An HTTP status, or timeout or error.")
+    broken = models.BooleanField(default=False)
+    final_url = models.URLField(max_length=500, blank=True, help_text="Where redirects led.")
+    redirects = models.TextField(blank=True)
+    checked_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-checked_at"]
+
+    def __str__(self):
+        return f"{self.url}: {self.status}"
 
 
 class Collection(models.Model):

@@ -39,6 +39,7 @@ ROWS = [
         lambda rs, user: rs.breaking_publishing_rules(),
     ),
     Row("stale", "Drafts untouched for 30 days", lambda rs, user: rs.untouched_drafts(30)),
+    Row("links", "Published items whose link is broken", lambda rs, user: rs.with_broken_link()),
 ]
 
 

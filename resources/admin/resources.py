@@ -30,7 +30,7 @@ from ..models import (
 )
 from .attention import AttentionFilter
 from .forms import CheckedImageField, QuoteAdminForm, ResourceForm
-from .history import ReadableHistory
+from .history import ReadableHistory, shown
 from .review import ReviewMixin
 from .versions import VersionedAdmin
 
@@ -87,6 +87,36 @@ class TopicFilter(admin.RelatedFieldListFilter):
         ]
 
 
+@admin.display(description="last link check")
+def link_check(resource):
+    """What the link answered when the link watch last asked (check_links)."""
+    check = getattr(resource, "link_check", None) if resource.pk else None
+    if check is None:
+        return "Not checked yet" if resource.url else "—"
+    outcome = "broken" if check.broken else "working"
+    text = f"{outcome.capitalize()}: {check.status} on {shown(check.checked_at)}"
+    if check.final_url:
+        text += f", after redirects to {check.final_url}"
+    if check.url != resource.url:
+        text += " (the link has changed since)"
+    return text
+
+
+class LinkFilter(admin.SimpleListFilter):
+    title = "link"
+    parameter_name = "link"
+
+    def lookups(self, request, model_admin):
+        return [("broken", "Broken"), ("working", "Working"), ("unchecked", "Not checked")]
+
+    def queryset(self, request, queryset):
+        return {
+            "broken": lambda: queryset.with_broken_link(),
+            "working": lambda: queryset.filter(link_check__broken=False),
+            "unchecked": lambda: queryset.exclude(url="").filter(link_check__isnull=True),
+        }.get(self.value(), lambda: queryset)()
+
+
 class StateFilter(admin.SimpleListFilter):
     title = "state"
     parameter_name = "state"
@@ -118,7 +148,14 @@ class KindAdmin(VersionedAdmin, ReviewMixin, ReadableHistory, SimpleHistoryAdmin
     change_form_template = "admin/resources/resource_change_form.html"
     kind_fields = ()
     list_display = ["title", thumbnail, state, "featured", "credits", "topic_list"]
-    list_filter = [StateFilter, AttentionFilter, "perspective", "featured", ("topics", TopicFilter)]
+    list_filter = [
+        StateFilter,
+        AttentionFilter,
+        LinkFilter,
+        "perspective",
+        "featured",
+        ("topics", TopicFilter),
+    ]
     search_fields = ["title", "subtitle", "summary", "credit__creator__name", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [CreditInline, TopicInline]
@@ -139,7 +176,7 @@ class KindAdmin(VersionedAdmin, ReviewMixin, ReadableHistory, SimpleHistoryAdmin
         it may help, publishing."""
         return [
             ("What it is", {"fields": self.what_it_is()}),
-            ("Where to find it", {"fields": ["url", "image", thumbnail, "image_alt"]}),
+            ("Where to find it", {"fields": ["url", link_check, "image", thumbnail, "image_alt"]}),
             ("Why it helps", {"fields": ["summary", "content_note"]}),
             ("Publishing", {"fields": [state, "status", "published_at", "featured"]}),
             (
@@ -164,7 +201,7 @@ class KindAdmin(VersionedAdmin, ReviewMixin, ReadableHistory, SimpleHistoryAdmin
         return field
 
     def get_readonly_fields(self, request, obj=None):
-        fields = [thumbnail, state, "created_at", "updated_at"]
+        fields = [thumbnail, state, link_check, "created_at", "updated_at"]
         if not workflow.can_publish(request.user):
             fields += ["published_at", "featured"]
             if obj is not None and obj.status == Status.PUBLISHED:
@@ -240,6 +277,7 @@ class ResourceAdmin(admin.ModelAdmin):
     list_filter = [
         AttentionFilter,
         StateFilter,
+        LinkFilter,
         "kind",
         "perspective",
         "featured",
