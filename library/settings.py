@@ -219,6 +219,9 @@ SITE_NAME = env("SITE_NAME", default="The Therapy Library")
 # The site's public address, for what is written outside a request (sign-in links, emails).
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
+# A resource is due for review this many months after its last review (or its publication).
+REVIEW_EVERY_MONTHS = env.int("REVIEW_EVERY_MONTHS", default=12)
+
 # Email, for the review workflow: editors hear of submissions, authors of the outcome.
 # EMAIL_URL is e.g. smtp+tls://USER:PASSWORD@smtp.example.org:587; by default, the console
 # while DEBUG and no email at all in production mode.

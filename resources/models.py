@@ -286,6 +286,14 @@ class ResourceQuerySet(LibraryQuerySet):
             Q(summary="") | (Q(content_note="") & models.Exists(sensitive))
         )
 
+    def due_for_review(self):
+        """Published, and last reviewed (or, never reviewed, published) longer ago than
+        settings.REVIEW_EVERY_MONTHS."""
+        since = months_ago(settings.REVIEW_EVERY_MONTHS)
+        return self.filter(status=Resource.Status.PUBLISHED).filter(
+            Q(reviewed_on__lt=since) | Q(reviewed_on__isnull=True, published_at__date__lt=since)
+        )
+
     def with_broken_link(self):
         return self.filter(link_check__broken=True)
 
@@ -519,6 +527,15 @@ class Resource(models.Model):
         "set a future time to schedule it.",
     )
     featured = models.BooleanField(default=False, help_text="Show it on the home page.")
+    reviewed_on = models.DateField(
+        "last reviewed",
+        null=True,
+        blank=True,
+        help_text=(
+            "When a curator last checked that it is still right and still helps. Its page "
+            "says “Last reviewed March 2026”; it is due again after REVIEW_EVERY_MONTHS."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = AutoIncVersionField(help_text=VERSION_HELP)
@@ -948,6 +965,18 @@ class CollectionStep(models.Model):
 
     def __str__(self):
         return f"{self.collection}: {self.resource}"
+
+
+def months_ago(months, today=None):
+    """The date `months` calendar months before `today` (the last day of a shorter month)."""
+    today = today or timezone.localdate()
+    year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
+    month += 1
+    for day in (today.day, 30, 29, 28):
+        try:
+            return today.replace(year=year, month=month, day=day)
+        except ValueError:
+            continue
 
 
 def load_creator_names(resources):

@@ -136,6 +136,12 @@ def set_featured(resource, editor, featured):
     save_step(resource, editor, "Featured on the home page" if featured else "No longer featured")
 
 
+def mark_reviewed(resource, user):
+    """A curator checked it is still right and still helps: its review date is today."""
+    resource.reviewed_on = timezone.localdate()
+    save_step(resource, user, "Marked as reviewed")
+
+
 # Pending changes to published resources -----------------------------------------------------
 
 

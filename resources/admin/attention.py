@@ -40,6 +40,7 @@ ROWS = [
     ),
     Row("stale", "Drafts untouched for 30 days", lambda rs, user: rs.untouched_drafts(30)),
     Row("links", "Published items whose link is broken", lambda rs, user: rs.with_broken_link()),
+    Row("review-due", "Due for review", lambda rs, user: rs.due_for_review()),
 ]
 
 

@@ -102,6 +102,20 @@ def link_check(resource):
     return text
 
 
+class ReviewFilter(admin.SimpleListFilter):
+    title = "review"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("due", "Due for review"), ("never", "Never reviewed")]
+
+    def queryset(self, request, queryset):
+        return {
+            "due": lambda: queryset.due_for_review(),
+            "never": lambda: queryset.filter(reviewed_on__isnull=True),
+        }.get(self.value(), lambda: queryset)()
+
+
 class LinkFilter(admin.SimpleListFilter):
     title = "link"
     parameter_name = "link"
@@ -152,6 +166,7 @@ class KindAdmin(VersionedAdmin, ReviewMixin, ReadableHistory, SimpleHistoryAdmin
         StateFilter,
         AttentionFilter,
         LinkFilter,
+        ReviewFilter,
         "perspective",
         "featured",
         ("topics", TopicFilter),
@@ -160,7 +175,14 @@ class KindAdmin(VersionedAdmin, ReviewMixin, ReadableHistory, SimpleHistoryAdmin
     prepopulated_fields = {"slug": ["title"]}
     inlines = [CreditInline, TopicInline]
     date_hierarchy = "published_at"
-    actions = ["submit_for_review", "publish", "unpublish", "feature", "unfeature"]
+    actions = [
+        "submit_for_review",
+        "publish",
+        "unpublish",
+        "feature",
+        "unfeature",
+        "mark_reviewed",
+    ]
     list_per_page = 50
     formfield_overrides = {
         models.URLField: {"assume_scheme": "https"},
@@ -178,7 +200,10 @@ class KindAdmin(VersionedAdmin, ReviewMixin, ReadableHistory, SimpleHistoryAdmin
             ("What it is", {"fields": self.what_it_is()}),
             ("Where to find it", {"fields": ["url", link_check, "image", thumbnail, "image_alt"]}),
             ("Why it helps", {"fields": ["summary", "content_note"]}),
-            ("Publishing", {"fields": [state, "status", "published_at", "featured"]}),
+            (
+                "Publishing",
+                {"fields": [state, "status", "published_at", "featured", "reviewed_on"]},
+            ),
             (
                 "Advanced",
                 {"classes": ["collapse"], "fields": ["slug", "created_at", "updated_at"]},

@@ -46,7 +46,8 @@ class ReviewMixin:
         if resource is None:
             return {**context, "can_submit": True}
         pending = PendingChange.objects.filter(resource=resource).first()
-        urls = {name: self.url(name, resource) for name in ("send_back", "approve", "discard")}
+        names = ("send_back", "approve", "discard", "reviewed")
+        urls = {name: self.url(name, resource) for name in names}
         return {
             **context,
             "urls": urls,
@@ -129,6 +130,7 @@ class ReviewMixin:
             path("<int:pk>/send-back/", view(self.send_back_view), name=f"{name}_send_back"),
             path("<int:pk>/pending/approve/", view(self.approve_view), name=f"{name}_approve"),
             path("<int:pk>/pending/discard/", view(self.discard_view), name=f"{name}_discard"),
+            path("<int:pk>/reviewed/", view(self.reviewed_view), name=f"{name}_reviewed"),
             *super().get_urls(),
         ]
 
@@ -176,6 +178,15 @@ class ReviewMixin:
                 self.message_user(request, "The change is approved: it is live.")
         return HttpResponseRedirect(self.url("change", resource))
 
+    def reviewed_view(self, request, pk):
+        resource = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_change_permission(request, resource):
+            raise PermissionDenied
+        if request.method == "POST" and self.still_current(request, resource):
+            workflow.mark_reviewed(resource, request.user)
+            self.message_user(request, f"“{resource}” is marked as reviewed today.")
+        return HttpResponseRedirect(self.url("change", resource))
+
     def discard_view(self, request, pk):
         resource = self.editor_object(request, pk)
         if request.method == "POST" and self.still_current(request, resource):
@@ -213,6 +224,11 @@ class ReviewMixin:
             workflow.submit(resource, request.user)
 
         self.run_step(request, queryset, submit, "Submitted for review")
+
+    @admin.action(description="Mark the selected items as reviewed today", permissions=["change"])
+    def mark_reviewed(self, request, queryset):
+        step = lambda r: workflow.mark_reviewed(r, request.user)  # noqa: E731
+        self.run_step(request, queryset, step, "Marked as reviewed")
 
     @admin.action(description="Publish the selected items now", permissions=["publish"])
     def publish(self, request, queryset):

@@ -49,6 +49,7 @@ KEYS = {
     "source_title": {Kind.QUOTE},
     "status": None,
     "featured": None,
+    "reviewed_on": None,
 }
 
 # Format key → model field, where the names differ.

@@ -1,4 +1,5 @@
-"""The link watch, against a local server only (never the internet)."""
+"""Keeping the library true: the link watch (against a local server only, never the
+internet), review dates, duplicates, searches that found nothing, visitors' reports."""
 
 import threading
 import time
@@ -109,3 +110,63 @@ def test_max_seconds_stops_starting_new_checks(site, capsys):
     call_command("check_links", "--timeout", "1", "--max-seconds", "0.5")
     assert time.monotonic() - started < 3  # two at once to one host; none started later
     assert capsys.readouterr().out.strip().splitlines()[-1] == "2 checked, 2 broken"
+
+
+def test_a_review_date_round_trips_through_the_format_and_shows_at_the_foot_of_the_page(
+    tmp_path, client
+):
+    from resources.imports import export_lines
+
+    path = tmp_path / "one.jsonl"
+    path.write_text(
+        '{"kind": "book", "slug": "reviewed", "title": "Reviewed", "reviewed_on": "2026-03-01"}\n',
+        encoding="utf-8",
+    )
+    call_command("import_resources", str(path))
+    exported = tmp_path / "exported.jsonl"
+    exported.write_text("".join(export_lines()), encoding="utf-8")
+    assert '"reviewed_on": "2026-03-01"' in exported.read_text()
+    call_command("import_resources", str(exported))  # export → import → export: the same bytes
+    assert "".join(export_lines()) == exported.read_text()
+    html = client.get("/books/reviewed/").content.decode()
+    assert "Last reviewed March 2026" in html
+    assert (
+        "Last reviewed"
+        not in client.get(make_resource(title="Never").get_absolute_url()).content.decode()
+    )
+
+
+def test_items_are_due_for_review_a_cadence_after_their_review_or_publication(settings):
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from resources.models import Resource, months_ago
+
+    settings.REVIEW_EVERY_MONTHS = 12
+    assert months_ago(12, date(2026, 3, 31)) == date(2025, 3, 31)
+    assert months_ago(1, date(2026, 3, 31)) == date(2026, 2, 28)
+    old = timezone.now() - timedelta(days=400)
+    make_resource(title="Reviewed long ago", reviewed_on=date.today() - timedelta(days=400))
+    make_resource(title="Never reviewed, old", published_at=old)
+    make_resource(title="Reviewed lately", reviewed_on=date.today(), published_at=old)
+    make_resource(title="New")
+    due = Resource.objects.due_for_review().values_list("title", flat=True)
+    assert sorted(due) == ["Never reviewed, old", "Reviewed long ago"]
+
+
+def test_mark_as_reviewed_sets_today_and_is_in_the_history():
+    from datetime import date
+
+    user = User.objects.create_user("curie", is_staff=True)
+    user.groups.add(Group.objects.get(name="Curators"))
+    client = Client()
+    client.force_login(user)
+    book = make_resource(title="A book")
+    client.post(
+        reverse("admin:resources_book_changelist"),
+        {"action": "mark_reviewed", "_selected_action": [book.pk]},
+    )
+    book.refresh_from_db()
+    assert book.reviewed_on == date.today()
+    assert book.history.first().history_change_reason == "Marked as reviewed"
