@@ -294,6 +294,20 @@ class ResourceQuerySet(LibraryQuerySet):
             Q(reviewed_on__lt=since) | Q(reviewed_on__isnull=True, published_at__date__lt=since)
         )
 
+    def likely_duplicates(self, resource, creator_ids):
+        """
+        Others that look like `resource`: the same ISBN, the same link, or the same kind with
+        the same title (ignoring case, punctuation and a leading article) and a creator in
+        common (`creator_ids`, the creators it will have).
+        """
+        looks_alike = Q(kind=resource.kind, title_key=title_key(resource.title))
+        looks_alike &= Q(credit__creator__in=creator_ids)
+        if resource.isbn:
+            looks_alike |= Q(isbn=resource.isbn)
+        if resource.url:
+            looks_alike |= Q(url=resource.url)
+        return self.exclude(pk=resource.pk).filter(looks_alike).distinct()
+
     def with_broken_link(self):
         return self.filter(link_check__broken=True)
 
@@ -435,6 +449,7 @@ RESOURCE_HISTORY = HistoricalRecords(
         "sent_back_at",
         "review_note",
         "version",
+        "title_key",
     ],
     bases=[ResourceHistoryBase],
 )
@@ -448,6 +463,8 @@ class Resource(models.Model):
     # What every kind shares.
     kind = models.CharField(max_length=10, choices=Kind.choices)
     title = models.CharField(max_length=300)
+    # The title as duplicates are found by (see title_key): derived, never typed.
+    title_key = models.CharField(max_length=300, blank=True, editable=False)
     slug = models.SlugField(
         max_length=200, help_text="The end of the resource's URL. Keep it once published."
     )
@@ -665,6 +682,8 @@ class Resource(models.Model):
                 fields=["status", "kind", "-featured", "-published_at"],
                 name="resource_featured_idx",
             ),
+            # Duplicates: the same kind with the same title, as title_key writes it.
+            models.Index(fields=["kind", "title_key"], name="resource_title_key_idx"),
             # Search: the newest matches of a common word, found by walking this index and
             # stopping early (search.candidates) instead of sorting every match.
             models.Index(fields=["-published_at"], name="resource_newest_idx"),
@@ -694,6 +713,7 @@ class Resource(models.Model):
             self.title = quote_title(self.quote_text)
         if not self.slug and self.title:
             self.slug = slug_from(self.title)
+        self.title_key = title_key(self.title)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
 
@@ -1015,6 +1035,15 @@ def publishing_problems(summary, content_note, sensitive_topics):
 def quote_title(text, words=10):
     """A quote's title: its first words, on one line."""
     return Truncator(" ".join(text.split())).words(words, truncate="…")[:300]
+
+
+LEADING_ARTICLE = re.compile(r"^(the|a|an) ")
+
+
+def title_key(title):
+    """A title as duplicates are found by: "The Examined Life!" and "examined life" match."""
+    words = " ".join(re.findall(r"\w+", title.casefold()))
+    return LEADING_ARTICLE.sub("", words)[:300]
 
 
 def slug_from(text, max_length=200):

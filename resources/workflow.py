@@ -46,7 +46,8 @@ def require_editor(user):
 
 
 def save_step(resource, user, reason):
-    resource._change_reason = reason
+    note = getattr(resource, "_history_note", "")  # e.g. saved despite a likely duplicate
+    resource._change_reason = f"{reason}; {note}" if note else reason
     resource._history_user = user
     resource.save()
 

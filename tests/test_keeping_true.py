@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from resources.models import LinkCheck
+from resources.models import LinkCheck, Resource
 from tests.helpers import make_resource
 
 pytestmark = pytest.mark.django_db
@@ -170,3 +170,54 @@ def test_mark_as_reviewed_sets_today_and_is_in_the_history():
     book.refresh_from_db()
     assert book.reviewed_on == date.today()
     assert book.history.first().history_change_reason == "Marked as reviewed"
+
+
+def test_a_likely_duplicate_is_warned_of_with_a_link_and_can_be_saved_anyway():
+    from .test_review import book_data
+
+    user = User.objects.create_user("curie", is_staff=True)
+    user.groups.add(Group.objects.get(name="Curators"))
+    client = Client()
+    client.force_login(user)
+    existing = make_resource(title="The Examined Life", creators=["Stephen Grosz"])
+    grosz = existing.credit_set.get().creator
+    add = reverse("admin:resources_book_add")
+    data = book_data(client, add, title="Examined life!", slug="examined-life-2")
+    data.update({"credit_set-TOTAL_FORMS": "1", "credit_set-0-creator": grosz.pk})
+    data.update({"credit_set-0-role": "author", "credit_set-0-position": "0"})
+    response = client.post(add, data)
+    text = response.content.decode()
+    assert "This looks like what the library already has" in text
+    assert reverse("admin:resources_book_change", args=[existing.pk]) in text
+    assert 'name="save_anyway"' in text
+    assert Resource.objects.count() == 1
+
+    response = client.post(add, {**data, "save_anyway": "1"})
+    assert response.status_code == 302
+    saved = Resource.objects.get(slug="examined-life-2")
+    reason = saved.history.first().history_change_reason
+    assert reason == f"Added; saved although it looks like “The Examined Life” (#{existing.pk})"
+
+
+def test_the_same_isbn_or_link_looks_like_a_duplicate_without_a_shared_creator():
+    book = make_resource(title="One", url="https://example.org/a")
+    other = Resource(kind="book", title="Other", url="https://example.org/a")
+    assert list(Resource.objects.likely_duplicates(other, [])) == [book]
+
+
+def test_an_import_reports_likely_duplicates_among_new_lines_without_refusing_them(
+    tmp_path, capsys
+):
+    make_resource(title="The Gift of Therapy", slug="gift", creators=["Irvin D. Yalom"])
+    path = tmp_path / "two.jsonl"
+    yalom = '"creators": [{"name": "Irvin D. Yalom", "role": "author"}]'
+    path.write_text(
+        f'{{"kind": "book", "slug": "gift-2", "title": "Gift of therapy", {yalom}}}\n'
+        f'{{"kind": "book", "slug": "gift-3", "title": "The gift of therapy.", {yalom}}}\n',
+        encoding="utf-8",
+    )
+    call_command("import_resources", str(path))
+    err = capsys.readouterr().err
+    assert f"{path}:1: looks like 'gift', already in the library (new anyway)" in err
+    assert f"{path}:2: looks like line 1 (same title and creator)" in err
+    assert Resource.objects.filter(slug__startswith="gift").count() == 3

@@ -2,13 +2,16 @@
 
 from concurrency.forms import VersionField
 from django import forms
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
-from ..models import Resource, TaggedTopic, Topic, publishing_problems
+from ..models import Credit, Resource, TaggedTopic, Topic, publishing_problems
 from ..validators import normalize_isbn, validate_image_file, without_metadata
 from .versions import VersionCheckedForm
 
-# The admin's topic rows (TopicInline) post under this prefix, as Django names an inline.
+# The admin's topic and creator rows post under these prefixes, as Django names an inline.
 TOPICS_PREFIX = TaggedTopic._meta.get_field("content_object").remote_field.get_accessor_name()
+CREDITS_PREFIX = Credit._meta.get_field("resource").remote_field.get_accessor_name()
 
 
 class CheckedImageField(forms.ImageField):
@@ -52,6 +55,7 @@ class ResourceForm(VersionCheckedForm):
         topic rows will give it (the rows are checked after this form, so read from the data)."""
         data = super().clean()
         self.topics = self.submitted_topics()
+        self.check_duplicates(data)
         status = data.get("status", self.instance.status)
         if status == Resource.Status.PUBLISHED:
             topics = self.topics if self.topics is not None else self.current_topics()
@@ -64,21 +68,70 @@ class ResourceForm(VersionCheckedForm):
                 self.add_error(field if field in self.fields else None, message)
         return data
 
+    def check_duplicates(self, data):
+        """Warn of what looks like an item the library has; "Save it anyway" goes on, and the
+        history says so."""
+        resource = Resource(
+            pk=self.instance.pk,
+            kind=self.instance.kind,
+            title=data.get("title") or "",
+            quote_text=data.get("quote_text", self.instance.quote_text) or "",
+            isbn=data.get("isbn", self.instance.isbn) or "",
+            url=data.get("url", self.instance.url) or "",
+        )
+        resource.fill_derived_fields()  # a quote's title from its words
+        self.duplicates = list(
+            Resource.objects.likely_duplicates(resource, self.submitted_creators())[:5]
+        )
+        if not self.duplicates:
+            return
+        named = ", ".join(f"“{other}” (#{other.pk})" for other in self.duplicates)
+        if self.data.get("save_anyway"):
+            self.instance._history_note = f"saved although it looks like {named}"
+            return
+        links = format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            (
+                (reverse(f"admin:resources_{other.kind}_change", args=[other.pk]), str(other))
+                for other in self.duplicates
+            ),
+        )
+        raise forms.ValidationError(
+            format_html(
+                "This looks like what the library already has: {}. Open it, or tick “Save it "
+                "anyway” below and save again if it is not the same.",
+                links,
+            ),
+            code="duplicate",
+        )
+
+    def submitted_creators(self):
+        """The creators of the form's creator rows (as submitted_topics, for credits)."""
+        return [pk for pk in self.row_values(CREDITS_PREFIX, "creator") if pk.isdigit()]
+
     def current_topics(self):
         return list(self.instance.topics.all()) if self.instance.pk else []
 
     def submitted_topics(self):
         """The topics of the form's topic rows, or None when it has none (a bulk action)."""
-        try:
-            total = int(self.data.get(f"{TOPICS_PREFIX}-TOTAL_FORMS", ""))
-        except ValueError:
+        if f"{TOPICS_PREFIX}-TOTAL_FORMS" not in self.data:
             return None
-        ids = []
-        for row in range(min(total, 1000)):
-            tag = str(self.data.get(f"{TOPICS_PREFIX}-{row}-tag", ""))
-            if tag.isdigit() and not self.data.get(f"{TOPICS_PREFIX}-{row}-DELETE"):
-                ids.append(int(tag))
+        ids = [int(pk) for pk in self.row_values(TOPICS_PREFIX, "tag") if pk.isdigit()]
         return list(Topic.objects.filter(pk__in=ids))
+
+    def row_values(self, prefix, name):
+        """The values of field `name` in an inline's rows, as posted, those to delete left
+        out (the rows are validated after this form, so they are read from its data)."""
+        try:
+            total = int(self.data.get(f"{prefix}-TOTAL_FORMS", ""))
+        except ValueError:
+            return []
+        return [
+            str(self.data.get(f"{prefix}-{row}-{name}", ""))
+            for row in range(min(total, 1000))
+            if not self.data.get(f"{prefix}-{row}-DELETE")
+        ]
 
 
 class QuoteAdminForm(ResourceForm):

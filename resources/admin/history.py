@@ -81,5 +81,6 @@ class ReadableHistory:
         return "Edited" if change else "Added"
 
     def save_model(self, request, obj, form, change):
-        obj._change_reason = self.change_reason(request, change)
+        reason, note = self.change_reason(request, change), getattr(obj, "_history_note", "")
+        obj._change_reason = f"{reason}; {note}" if note else reason
         super().save_model(request, obj, form, change)

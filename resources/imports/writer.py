@@ -11,6 +11,7 @@ writes, which announce the change to the library themselves (models.LibraryQuery
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
@@ -169,6 +170,8 @@ class BatchImporter:
             name.lower()
             for name in Topic.objects.filter(sensitive=True).values_list("name", flat=True)
         }
+        self.new_titles = {}  # (kind, title key) -> [(line, {creator slugs})] of new lines
+        self.started = timezone.now()
 
     def apply(self, batch):
         existing = self.find_existing(batch)
@@ -208,11 +211,12 @@ class BatchImporter:
             else:
                 self.result.unchanged += 1
 
+        self.report_duplicates(new)
         Resource.objects.bulk_create([resource for _, resource in new])
         self.result.created += len(new)
         if changed:
             Resource.objects.bulk_update(
-                changed, [*FORMAT_FIELDS, "slug", "published_at", "updated_at"]
+                changed, [*FORMAT_FIELDS, "slug", "title_key", "published_at", "updated_at"]
             )
         Credit.objects.filter(resource__in=[r for _, r in relink_credits]).delete()
         TaggedTopic.objects.filter(content_object__in=[r for _, r in relink_topics]).delete()
@@ -238,6 +242,36 @@ class BatchImporter:
             if resource.kind == Kind.QUOTE:
                 self.quote_sources.append((resource.pk, resource.source_title, resource.source_id))
 
+    def report_duplicates(self, new):
+        """New lines that look like a resource the library has, or like an earlier new line:
+        the same kind and title (Resource.title_key) and a creator in common. Reported, not
+        refused (the ISBN and the link already make a line update what it matches)."""
+        keys = {(resource.kind, resource.title_key) for _, resource in new}
+        existing = {}
+        same_title = Q(pk__in=[])
+        for kind in {kind for kind, _ in keys}:
+            titles = [key for k, key in keys if k == kind]
+            same_title |= Q(resource__kind=kind, resource__title_key__in=titles)
+        credits = Credit.objects.filter(same_title, resource__created_at__lt=self.started)
+        for kind, key, slug, creator in credits.values_list(
+            "resource__kind", "resource__title_key", "resource__slug", "creator__slug"
+        ):
+            existing.setdefault((kind, key), {}).setdefault(slug, set()).add(creator)
+        for record, resource in new:
+            key = (resource.kind, resource.title_key)
+            creators = {slugify(name) for name, _ in record.creators}
+            for slug, theirs in existing.get(key, {}).items():
+                if creators & theirs:
+                    self.result.warnings.append(
+                        (record.line, f"looks like {slug!r}, already in the library (new anyway)")
+                    )
+            for line, theirs in self.new_titles.get(key, []):
+                if creators & theirs:
+                    self.result.warnings.append(
+                        (record.line, f"looks like line {line} (same title and creator)")
+                    )
+            self.new_titles.setdefault(key, []).append((record.line, creators))
+
     def check_publishing_rules(self, batch):
         for record in batch:
             if record.values.get("status") != Resource.Status.PUBLISHED:
@@ -247,7 +281,7 @@ class BatchImporter:
                 record.values.get("summary", ""), record.values.get("content_note", ""), sensitive
             )
             for key, message in problems.items():
-                self.result.warnings.append((record.line, f"{key}: {message}"))
+                self.result.warnings.append((record.line, f"published, but {key}: {message}"))
 
     def find_existing(self, batch):
         """{line: resource} for the records that match one: kind + slug, else ISBN, else URL."""

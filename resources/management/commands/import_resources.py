@@ -31,12 +31,13 @@ class Command(BaseCommand):
                 f"{len(failure.errors)} bad line(s) in {file}; nothing was imported."
             ) from None
         for line, message in result.warnings:
-            self.stderr.write(f"{file}:{line}: published, but {message}")
+            self.stderr.write(f"{file}:{line}: {message}")
         self.stdout.write(str(result))
         if result.warnings:
             self.stdout.write(
-                f"{len(result.warnings)} published line(s) break a publishing rule: they are "
-                "listed under “Needs attention” in the admin until they are fixed."
+                f"{len(result.warnings)} warning(s), above: published lines that break a "
+                "publishing rule (listed under “Needs attention” in the admin until fixed), and "
+                "likely duplicates."
             )
 
     def progress(self, done, total):
