@@ -155,6 +155,25 @@ class Topic(TagBase):
         return [alias.strip() for alias in self.aliases.split(",") if alias.strip()]
 
 
+class TopicRedirect(models.Model):
+    """The address of a topic merged into another (workflow.merge_topics), which now leads
+    to the one kept."""
+
+    old_slug = models.SlugField(max_length=100, unique=True)
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="redirects")
+
+    objects = LibraryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["old_slug"]
+
+    def __str__(self):
+        return f"/topics/{self.old_slug}/ → {self.topic.get_absolute_url()}"
+
+    def get_absolute_url(self):
+        return self.topic.get_absolute_url()
+
+
 class TaggedTopic(TaggedItemBase):
     """Links a resource to a topic (a direct foreign key, not a generic relation: cheaper joins)."""
 
@@ -1111,6 +1130,7 @@ LIBRARY_MODELS = [
     Resource,
     *KIND_MODELS.values(),
     Topic,
+    TopicRedirect,
     TaggedTopic,
     Creator,
     Credit,

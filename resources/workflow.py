@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from .models import Credit, PendingChange, Resource, TaggedTopic, Topic
+from .models import Credit, PendingChange, Resource, TaggedTopic, Topic, TopicRedirect
 
 PUBLISH_PERMISSION = "resources.publish_resource"
 Status = Resource.Status
@@ -229,6 +229,40 @@ def discard_change(pending, editor, note=""):
         resource,
         exclude=editor,
     )
+
+
+# Topics ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def merge_topics(kept, other, editor):
+    """
+    Merge `other` into `kept`: its items, its name and aliases (as aliases), its
+    description, its flags; its address redirects to `kept`'s; both steps are in the history.
+    """
+    require_editor(editor)
+    already = TaggedTopic.objects.filter(tag=kept).values_list("content_object_id", flat=True)
+    TaggedTopic.objects.filter(tag=other).exclude(content_object_id__in=already).update(tag=kept)
+    TaggedTopic.objects.filter(tag=other).delete()
+    aliases, seen = [], {kept.name.lower()}
+    for alias in [*kept.alias_list, other.name, *other.alias_list]:
+        if alias.lower() not in seen:
+            seen.add(alias.lower())
+            aliases.append(alias)
+    limit = Topic._meta.get_field("aliases").max_length
+    while len(", ".join(aliases)) > limit:
+        aliases.pop()  # the earliest (the kept topic's own) matter most
+    kept.aliases = ", ".join(aliases)
+    if other.description and other.description not in kept.description:
+        kept.description = "\n\n".join(filter(None, [kept.description, other.description]))
+    kept.sensitive = kept.sensitive or other.sensitive
+    kept.featured = kept.featured or other.featured
+    TopicRedirect.objects.filter(topic=other).update(topic=kept)
+    TopicRedirect.objects.create(old_slug=other.slug, topic=kept)
+    kept._change_reason, kept._history_user = f"Merged “{other.name}” into it", editor
+    kept.save()
+    other._change_reason, other._history_user = f"Merged into “{kept.name}”", editor
+    other.delete()
 
 
 def to_json(value):

@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from resources.models import LinkCheck, Resource
-from tests.helpers import make_resource
+from tests.helpers import make_resource, make_topic
 
 pytestmark = pytest.mark.django_db
 
@@ -221,3 +221,45 @@ def test_an_import_reports_likely_duplicates_among_new_lines_without_refusing_th
     assert f"{path}:1: looks like 'gift', already in the library (new anyway)" in err
     assert f"{path}:2: looks like line 1 (same title and creator)" in err
     assert Resource.objects.filter(slug__startswith="gift").count() == 3
+
+
+def test_an_editor_merges_two_topics_and_the_old_address_redirects(client):
+    from resources.models import Topic
+
+    editor = User.objects.create_user("ada", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    staff = Client()
+    staff.force_login(editor)
+    one = make_resource(title="One", topics=["grief"])
+    two = make_resource(title="Two", topics=["bereavement", "grief"])
+    three = make_resource(title="Three", topics=["bereavement"])
+    grief, bereavement = Topic.objects.get(name="grief"), Topic.objects.get(name="bereavement")
+    Topic.objects.filter(pk=bereavement.pk).update(aliases="mourning", description="Loss.")
+    changelist = reverse("admin:resources_topic_changelist")
+    chosen = {"action": "merge", "_selected_action": [grief.pk, bereavement.pk]}
+    assert "Which one do you keep?" in staff.post(changelist, chosen).content.decode()
+    assert staff.post(changelist, {**chosen, "keep": grief.pk}).status_code == 302
+
+    grief.refresh_from_db()
+    assert not Topic.objects.filter(pk=bereavement.pk).exists()
+    assert grief.alias_list == ["bereavement", "mourning"] and grief.description == "Loss."
+    for resource in (one, two, three):
+        assert list(resource.topics.names()) == ["grief"]
+    response = client.get("/topics/bereavement/")
+    assert response.status_code == 301 and response["Location"] == "/topics/grief/"
+    assert grief.history.first().history_change_reason == "Merged “bereavement” into it"
+
+
+def test_a_curator_cannot_merge_topics():
+    from resources.models import Topic
+
+    curator = User.objects.create_user("curie", is_staff=True)
+    curator.groups.add(Group.objects.get(name="Curators"))
+    staff = Client()
+    staff.force_login(curator)
+    a, b = make_topic("a"), make_topic("b")
+    staff.post(
+        reverse("admin:resources_topic_changelist"),
+        {"action": "merge", "_selected_action": [a.pk, b.pk], "keep": a.pk},
+    )
+    assert Topic.objects.count() == 2

@@ -6,8 +6,9 @@ ones visitors do not see yet (a topic or a person no published resource uses, a 
 not public), and only an editor makes a path public, features it or marks a topic sensitive.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count
+from django.template.response import TemplateResponse
 from django.utils.html import format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -45,6 +46,34 @@ class TopicAdmin(EditorGuard, VersionedAdmin, ReadableHistory, SimpleHistoryAdmi
     prepopulated_fields = {"slug": ["name"]}
     fields = ["name", "slug", "description", "aliases", "featured", "sensitive", "version"]
     editor_fields = ("featured", "sensitive")
+
+    actions = ["merge"]
+
+    def has_publish_permission(self, request):
+        return workflow.can_publish(request.user)
+
+    @admin.action(description="Merge the two selected topics into one", permissions=["publish"])
+    def merge(self, request, queryset):
+        topics = list(queryset)
+        if len(topics) != 2:
+            self.message_user(request, "Select exactly two topics to merge.", messages.WARNING)
+            return None
+        keep = request.POST.get("keep")
+        if keep in {str(topic.pk) for topic in topics}:
+            kept = next(topic for topic in topics if str(topic.pk) == keep)
+            other = next(topic for topic in topics if topic is not kept)
+            workflow.merge_topics(kept, other, request.user)
+            self.message_user(
+                request, f"“{other}” is merged into “{kept}”; its address leads there now."
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Merge two topics",
+            "topics": topics,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/resources/merge_topics.html", context)
 
     def is_seen(self, topic):
         return topic.tagged_resources.filter(

@@ -3,7 +3,7 @@
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView
 
@@ -16,6 +16,7 @@ from ..models import (
     Kind,
     Resource,
     Topic,
+    TopicRedirect,
     load_creator_names,
 )
 
@@ -225,7 +226,9 @@ def topic_list(request):
 
 
 def topic_detail(request, slug):
-    topic = get_object_or_404(Topic, slug=slug)
+    topic = Topic.objects.filter(slug=slug).first()
+    if topic is None:  # perhaps merged into another
+        return redirect(get_object_or_404(TopicRedirect, old_slug=slug), permanent=True)
     resources = Resource.objects.published().filter(topics=topic)
     # Both read every resource on the topic (thousands on a popular one): once per change.
     counts = cached(("kinds", "topic", topic.pk), resources.count_by_kind)
