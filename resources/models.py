@@ -334,10 +334,10 @@ class ResourceQuerySet(LibraryQuerySet):
         since = timezone.now() - timezone.timedelta(days=days)
         return self.filter(status=Resource.Status.DRAFT, updated_at__lt=since)
 
-    def related_to(self, resource, limit=4):
+    def related_to(self, resource, topic_ids=None, limit=4):
         """
-        The ids of up to `limit` published resources sharing the most topics with `resource`,
-        newest first among equals.
+        The ids of up to `limit` published resources sharing the most topics with `resource`
+        (`topic_ids`, when known already), newest first among equals.
 
         Counting shared topics over every resource on a popular topic reads thousands of rows,
         so the candidates are bounded: the last RELATED_CANDIDATES_PER_TOPIC resources added to
@@ -346,9 +346,9 @@ class ResourceQuerySet(LibraryQuerySet):
         bounded part per topic, which the ORM can only build from a compiled queryset per
         topic. Publication is checked once, outside the parts, which halves its time.
         """
-        topic_ids = list(
-            TaggedTopic.objects.filter(content_object=resource).values_list("tag_id", flat=True)
-        )
+        if topic_ids is None:
+            links = TaggedTopic.objects.filter(content_object=resource)
+            topic_ids = list(links.values_list("tag_id", flat=True))
         if not topic_ids:
             return []
         link, item = TaggedTopic._meta.db_table, Resource._meta.db_table
@@ -982,6 +982,42 @@ class CollectionStepQuerySet(LibraryQuerySet):
         )
         load_creator_names([step.resource for step in steps])
         return steps
+
+
+def path_around(collection_slug, resource):
+    """
+    Where `resource` stands on the public path `collection_slug`: {collection, number,
+    total, previous, next} (the steps before and after, or None), or None when it is not on
+    it. One query: the path's published steps, with what a link to each needs.
+    """
+    steps = list(
+        CollectionStep.objects.filter(
+            collection__slug=collection_slug,
+            collection__is_public=True,
+            resource__in=Resource.objects.published(),
+        )
+        .select_related("collection", "resource")
+        .only(
+            "collection__title",
+            "collection__slug",
+            "resource__kind",
+            "resource__slug",
+            "resource__title",
+            "resource__quote_text",
+        )
+        .order_by("position", "id")
+    )
+    ids = [step.resource_id for step in steps]
+    if resource.pk not in ids:
+        return None
+    index = ids.index(resource.pk)
+    return {
+        "collection": steps[index].collection,
+        "number": index + 1,
+        "total": len(steps),
+        "previous": steps[index - 1].resource if index > 0 else None,
+        "next": steps[index + 1].resource if index + 1 < len(steps) else None,
+    }
 
 
 class CollectionStep(models.Model):

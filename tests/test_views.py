@@ -597,6 +597,7 @@ def add_items(n):
         "/collections/",
         "/collections/path/",
         "/books/book-0/",
+        "/books/book-0/?path=path",
         "/feeds/latest/",
         "/sitemap.xml",
     ],
@@ -657,3 +658,31 @@ def test_deep_pages_from_cached_anchors_list_what_plain_offsets_would(client, mo
             html = client.get(f"{url}{separator}page={number}").content.decode()
             shown += re.findall(r'resource-card__title"><a href="([^"]+)"', html)
         assert shown == [resource.get_absolute_url() for resource in expected], url
+
+
+def test_following_the_start_here_path_every_step_says_where_it_is_and_leads_on(client, seed):
+    from resources.models import Collection
+
+    collection = Collection.objects.get(slug="start-here")
+    page = client.get("/collections/start-here/").content.decode()
+    steps = re.findall(r'resource-card__title"><a href="([^"]+\?path=start-here)"', page)
+    assert len(steps) == collection.steps.count()
+    url = steps[0]
+    for number in range(1, len(steps) + 1):
+        html = client.get(url).content.decode()
+        assert f"Step {number} of {len(steps)}" in html
+        following = re.search(r'<a rel="next" href="([^"]+)"', html)
+        if number < len(steps):
+            assert following and following.group(1) == steps[number]
+            url = following.group(1)
+        else:
+            assert following is None
+            assert "You have reached the end of this path." in html
+            assert 'href="/finding-a-therapist/"' in html
+    assert 'rel="prev"' in html
+
+
+def test_a_step_from_an_unknown_or_malformed_path_is_just_the_page(client, seed):
+    for value in ["nope", "<script>", "start-here/../x", "a" * 500]:
+        response = client.get("/books/the-examined-life/", {"path": value})
+        assert response.status_code == 200 and "Step " not in response.content.decode()

@@ -5,6 +5,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
+from django.utils.text import slugify
 from django.views.generic import DetailView
 
 from ..cache import cached
@@ -18,6 +19,7 @@ from ..models import (
     Topic,
     TopicRedirect,
     load_creator_names,
+    path_around,
 )
 
 PAGE_SIZE = 20
@@ -206,11 +208,15 @@ class ResourceDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         resource = self.object
-        related = Resource.objects.related_to(resource)
+        topics = sorted(resource.topics.all(), key=lambda topic: topic.name)
+        related = Resource.objects.related_to(resource, [topic.pk for topic in topics])
+        path = self.request.GET.get("path", "")
         return super().get_context_data(
-            topics=sorted(resource.topics.all(), key=lambda topic: topic.name),
+            topics=topics,
             related=Resource.objects.cards(related),
             is_preview=not resource.is_public,
+            # ?path=SLUG: the page was reached from a reading path (a malformed one is ignored)
+            path=path_around(path, resource) if path == slugify(path)[:200] and path else None,
             **kwargs,
         )
 
