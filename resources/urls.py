@@ -6,7 +6,7 @@ from django.urls import path
 
 from . import feeds
 from .models import Kind
-from .views import library, search
+from .views import detail, library, search, your_list
 
 app_name = "resources"
 
@@ -20,10 +20,11 @@ urlpatterns = [
     path("collections/<slug:slug>/", library.collection_detail, name="collection_detail"),
     path("feeds/latest/", feeds.LatestResourcesFeed(), name="feed"),
     path("search/", search.search, name="search"),
+    path("list/", your_list.your_list, name="your_list"),
 ]
 
 for kind in Kind:
-    detail_view = library.ResourceDetailView.as_view(kind=kind)
+    detail_view = detail.ResourceDetailView.as_view(kind=kind)
     if kind == Kind.VIDEO:
         # Only video pages may frame the video hosts (after a click): see CONTENT_SECURITY_POLICY.
         detail_view = csp_replace({"frame-src": settings.VIDEO_FRAME_SOURCES})(detail_view)
