@@ -356,7 +356,7 @@ def test_a_vimeo_video_plays_with_do_not_track(client):
 
 def test_a_video_without_a_link_says_so_without_empty_labels(client, seed):
     html = client.get("/videos/moments-of-meaning/").content.decode()
-    assert "don’t have a link to this video yet" in html
+    assert "The library has no link to this video yet: it is part of the series" in html
     assert "Length" not in html and "data-video-src" not in html and "video.js" not in html
     assert "<dt>Series</dt><dd>Moments of Meaning</dd>" in html
 
@@ -686,3 +686,13 @@ def test_a_step_from_an_unknown_or_malformed_path_is_just_the_page(client, seed)
     for value in ["nope", "<script>", "start-here/../x", "a" * 500]:
         response = client.get("/books/the-examined-life/", {"path": value})
         assert response.status_code == 200 and "Step " not in response.content.decode()
+
+
+def test_the_seeds_people_have_short_bios_and_the_path_starts_with_a_step_to_read_here(
+    client, seed
+):
+    assert "emeritus professor of psychiatry at Stanford" in client.get(
+        "/people/irvin-d-yalom/"
+    ).content.decode()
+    first = Collection.objects.get(slug="start-here").steps.first().resource
+    assert first.kind == "quote"  # its words are on its own page

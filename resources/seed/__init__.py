@@ -11,7 +11,7 @@ from pathlib import Path
 from django.db import transaction
 
 from resources.imports import JsonlFile, import_lines
-from resources.models import Collection, CollectionStep, Resource, Topic
+from resources.models import Collection, CollectionStep, Creator, Resource, Topic
 
 SEED_DIR = Path(__file__).resolve().parent
 
@@ -32,6 +32,8 @@ def load_seed():
     result = import_lines(
         JsonlFile(SEED_DIR / "library.jsonl"), reason="Loaded with the seed library (load_seed)"
     )
+    for item in json.loads((SEED_DIR / "people.json").read_text(encoding="utf-8")):
+        Creator.objects.filter(slug=item["slug"], bio="").update(bio=item["bio"])
     for item in json.loads((SEED_DIR / "collections.json").read_text(encoding="utf-8")):
         collection, _ = Collection.objects.update_or_create(
             slug=item["slug"],
