@@ -691,8 +691,9 @@ def test_a_step_from_an_unknown_or_malformed_path_is_just_the_page(client, seed)
 def test_the_seeds_people_have_short_bios_and_the_path_starts_with_a_step_to_read_here(
     client, seed
 ):
-    assert "emeritus professor of psychiatry at Stanford" in client.get(
-        "/people/irvin-d-yalom/"
-    ).content.decode()
+    assert (
+        "emeritus professor of psychiatry at Stanford"
+        in client.get("/people/irvin-d-yalom/").content.decode()
+    )
     first = Collection.objects.get(slug="start-here").steps.first().resource
     assert first.kind == "quote"  # its words are on its own page
