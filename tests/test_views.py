@@ -502,11 +502,11 @@ def test_a_creator_page_lists_their_published_resources(client, seed):
 def test_a_collection_shows_its_steps_in_order_with_notes(client, seed):
     html = client.get("/collections/start-here/").content.decode()
     steps = [
-        "How Does Psychotherapy Really Work?",
-        "Moments of Meaning",
+        "When two people meet",
         "Every Day Gets a Little Closer",
         "The Examined Life",
-        "When two people meet",
+        "How Does Psychotherapy Really Work?",
+        "Moments of Meaning",
     ]
     positions = [html.index(step) for step in steps]
     assert positions == sorted(positions)
