@@ -27,12 +27,13 @@ test: $(VENV)/.installed
 	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; \
 	exit $$status
 
-# Production mode: DEBUG off, settings from the environment (DATABASE_URL, DJANGO_SECRET_KEY, ...).
+# Production mode: DEBUG off, settings from the environment (DATABASE_URL, DJANGO_SECRET_KEY, ...);
+# gunicorn.conf.py keeps visitors' addresses and query strings out of the logs.
 serve: $(VENV)/.installed
 	DJANGO_DEBUG=false $(PY) manage.py check --deploy
 	DJANGO_DEBUG=false $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=false $(PY) manage.py collectstatic --noinput
-	DJANGO_DEBUG=false $(VENV)/bin/gunicorn library.wsgi --bind $(HOST_PORT) --workers $(or $(WEB_CONCURRENCY),4)
+	DJANGO_DEBUG=false $(VENV)/bin/gunicorn library.wsgi --config gunicorn.conf.py --bind $(HOST_PORT) --workers $(or $(WEB_CONCURRENCY),4)
 
 # Full-page screenshots of the main page types at 375 and 1280 px into docs/screenshots/.
 screenshots: $(VENV)/.installed

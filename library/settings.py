@@ -47,11 +47,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files: compressed, cached for ever
+    "resources.middleware.PublicGZipMiddleware",  # pages: gzip, after the ETag is taken
+    "resources.middleware.AdminNoIndexMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",  # ETag, and 304 for a revisit
-    "django.middleware.cache.UpdateCacheMiddleware",
+    "resources.middleware.RevalidatingUpdateCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -138,6 +140,9 @@ else:
     }
 CACHE_MIDDLEWARE_ALIAS = "pages"
 CACHE_MIDDLEWARE_KEY_PREFIX = "pages"
+# How long the server keeps a page it built. Browsers and proxies keep none without asking
+# again: anonymous pages are sent with "Cache-Control: no-cache" and an ETag, so a revisit of
+# an unchanged page costs a 304 (resources/middleware.py).
 CACHE_MIDDLEWARE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -189,13 +194,14 @@ IMAGE_UPLOAD_MAX_BYTES = env.int("IMAGE_UPLOAD_MAX_BYTES", default=5 * 1024 * 10
 IMAGE_UPLOAD_MAX_PIXELS = env.int("IMAGE_UPLOAD_MAX_PIXELS", default=40_000_000)
 FILE_UPLOAD_PERMISSIONS = 0o644
 
-# Shown on every page. Keep it short, true and reachable from where the site is read.
+# Every page's "Need help now?" notice opens to this sentence, then the CRISIS_LINES below.
+# Keep it short and true wherever the site is read; numbers belong in CRISIS_LINES, where they
+# are tap-to-call.
 CRISIS_SUPPORT_TEXT = env(
     "CRISIS_SUPPORT_TEXT",
     default=(
-        "If you are in crisis or thinking about ending your life, call your local emergency "
-        "number now or go to the nearest emergency department. In the US you can call or text "
-        "988; in the UK and Ireland you can call Samaritans on 116 123."
+        "If you are in danger or thinking about ending your life, call your local emergency "
+        "number now or go to the nearest emergency department."
     ),
 )
 
@@ -214,6 +220,12 @@ CRISIS_LINES = env.json(
         {"name": "Samaritans", "number": "116 123", "reach": "call", "country": "UK and Ireland"},
     ],
 )
+
+# "Exit this page" (on every page, and Shift pressed three times) leaves for this address,
+# replacing the page in the browser's history. Wikipedia's front page by default: neutral to
+# anyone looking over a shoulder, the same in every country, without adverts or an account.
+# Empty turns the button off.
+EXIT_PAGE_URL = env("EXIT_PAGE_URL", default="https://www.wikipedia.org/")
 
 SITE_NAME = env("SITE_NAME", default="The Therapy Library")
 # The site's public address, for what is written outside a request (sign-in links, emails).
@@ -307,9 +319,32 @@ SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=not DEBUG)
 if env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Logs keep nothing about a visitor: every handler drops addresses and query strings (the
+# words searched for, a list's items) from what it writes (library/logs.py). Django's loggers
+# lose their own handlers and write through these: no error emails, which carry the request.
+LOG_LEVEL = env("DJANGO_LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+    "filters": {"no_visitor_data": {"()": "library.logs.NoVisitorData"}},
+    "formatters": {
+        "server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["no_visitor_data"]},
+        "server": {
+            "class": "logging.StreamHandler",
+            "formatter": "server",
+            "filters": ["no_visitor_data"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": [], "level": LOG_LEVEL},
+        "django.server": {"handlers": ["server"], "level": LOG_LEVEL, "propagate": False},
+    },
 }

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.decorators.http import require_safe
 
 from resources.admin.two_factor import two_factor_view
 from resources.sitemaps import SITEMAPS
@@ -16,9 +17,9 @@ urlpatterns = [
         name="admin_two_factor",
     ),
     path(settings.ADMIN_PATH, admin.site.urls),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("robots.txt", site.robots_txt, name="robots_txt"),
-    path("healthz/", site.healthz, name="healthz"),
+    path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", require_safe(site.robots_txt), name="robots_txt"),
+    path("healthz/", require_safe(site.healthz), name="healthz"),
     path("", include("resources.urls")),
 ]
 

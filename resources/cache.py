@@ -2,11 +2,11 @@
 The page cache for anonymous visitors, and the few choices made across the library.
 
 Whole pages are cached by Django's cache middleware in the "pages" cache (settings.CACHES).
-Every key carries a generation number kept in the "default" cache. The cache's one input is
-the domain's `library_changed` signal: every change moves the generation on, so every cached
-page is dropped at once, on every app server, without listing keys. Pages also expire after
-CACHE_MIDDLEWARE_SECONDS, which bounds how late an item scheduled for a future publish time
-can appear.
+Every key carries a generation number kept in the "default" cache. The cache's inputs are
+the domain's `library_changed` signal and the clock: every change moves the generation on,
+and so does the publish time of a scheduled item when it comes (`generation()` keeps the next
+one beside the generation), so every cached page is dropped at once, on every app server,
+without listing keys.
 
 `cached()` keeps what a page built afresh would otherwise count across the whole library
 (topic counts, counts per kind, a topic's first items: bench/README.md has the figures) under
@@ -19,12 +19,18 @@ from contextvars import ContextVar
 from django.core.cache import caches
 from django.core.cache.backends.base import default_key_func
 from django.core.signals import request_finished, request_started
+from django.db import DatabaseError
+from django.utils import timezone
 
-from .models import library_changed
+from .models import Resource, library_changed
 
 GENERATION_KEY = "pages:generation"
-# How long an aggregate lives at most: it bounds how late a resource scheduled for a future
-# publish time is counted (every other change invalidates at once).
+# (the next publish time to come, or None; when it was looked up).
+SCHEDULE_KEY = "pages:schedule"
+# How often the schedule is looked up again: it bounds how late an item goes live when it was
+# scheduled sooner than the one the schedule expected, or by a write that announced nothing.
+SCHEDULE_SECONDS = 60
+# How long an aggregate lives at most (it is dropped with the generation before that).
 AGGREGATE_SECONDS = 300
 
 
@@ -40,13 +46,42 @@ request_generation = ContextVar("request_generation", default=None)
 
 
 def generation():
+    """The library's generation, read once per request (with the schedule, in one round trip).
+    When a scheduled item's publish time has passed, it moves on first, as a change would."""
     memo = request_generation.get()
     if memo is not None and "value" in memo:
         return memo["value"]
-    value = caches["default"].get_or_set(GENERATION_KEY, new_generation, timeout=None)
+    cache = caches["default"]
+    found = cache.get_many([GENERATION_KEY, SCHEDULE_KEY])
+    value = found.get(GENERATION_KEY)
+    if value is None:
+        value = cache.get_or_set(GENERATION_KEY, new_generation, timeout=None)
+    if went_live(found.get(SCHEDULE_KEY)):
+        value = move_on()
     if memo is not None:
         memo["value"] = value
     return value
+
+
+def went_live(schedule):
+    """Whether an item was published by the clock since the schedule was looked up. Looks it
+    up again when it is missing, due, or SCHEDULE_SECONDS old (changes do not drop it, so that
+    a page built after a change costs no extra query: an item a change scheduled sooner than
+    the one expected is found at the next look, at most a minute late)."""
+    now = timezone.now()
+    if schedule is not None:
+        next_at, checked_at = schedule
+        due = next_at is not None and next_at <= now
+        if not due and (now - checked_at).total_seconds() < SCHEDULE_SECONDS:
+            return False
+    try:
+        first = schedule and Resource.objects.next_publish_time(after=schedule[1])
+        coming = Resource.objects.next_publish_time(after=now)
+    except DatabaseError:  # the cached pages can still be served; look again next time
+        return False
+    caches["default"].set(SCHEDULE_KEY, (coming, now), timeout=None)
+    # Missing (a first request, or evicted): what went live meanwhile is unknown, so yes.
+    return schedule is None or (first is not None and first <= now)
 
 
 def start_request(**kwargs):
@@ -78,10 +113,17 @@ def cached(name, compute):
 
 def invalidate_pages(**kwargs):
     """Drop every cached page (the next request for each is built afresh)."""
+    move_on()
+
+
+def move_on():
+    """The next generation, which every cache key then carries. Returns it."""
     try:
-        caches["default"].incr(GENERATION_KEY)
+        return caches["default"].incr(GENERATION_KEY)
     except ValueError:
-        caches["default"].set(GENERATION_KEY, new_generation(), timeout=None)
+        value = new_generation()
+        caches["default"].set(GENERATION_KEY, value, timeout=None)
+        return value
 
 
 def connect_signals():

@@ -278,6 +278,16 @@ class ResourceQuerySet(LibraryQuerySet):
         """Published, with a publish time still to come."""
         return self.filter(status=Resource.Status.PUBLISHED, published_at__gt=timezone.now())
 
+    def next_publish_time(self, after):
+        """The first publish time after `after` of a published resource, or None: when what
+        the public sees changes next by itself (an index walk: resource_all_idx)."""
+        return (
+            self.filter(status=Resource.Status.PUBLISHED, published_at__gt=after)
+            .order_by("published_at")
+            .values_list("published_at", flat=True)
+            .first()
+        )
+
     # What needs a curator's or an editor's attention (the admin's "Needs attention").
 
     def awaiting_review(self):
@@ -1042,6 +1052,40 @@ class CollectionStep(models.Model):
         return f"{self.collection}: {self.resource}"
 
 
+class Page(models.Model):
+    """
+    A page of the site's own words that editors keep ("About this library"). Each is shipped
+    with its address (resources/urls.py) and a default text (resources/seed/pages.json);
+    editors change the words, and what the code must keep true is rendered by its template.
+    """
+
+    slug = models.SlugField(
+        max_length=100, unique=True, help_text="The end of the page's address, set by the site."
+    )
+    title = models.CharField(max_length=200, help_text="The page's heading.")
+    body = models.TextField(
+        help_text=(
+            "Plain text: a blank line starts a new paragraph; no formatting or links. "
+            "Write it as you would speak to someone who is unsure and perhaps upset."
+        )
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = LibraryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = "site page"
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return f"/{self.slug}/"
+
+
 def months_ago(months, today=None):
     """The date `months` calendar months before `today` (the last day of a shorter month)."""
     today = today or timezone.localdate()
@@ -1172,6 +1216,7 @@ LIBRARY_MODELS = [
     Credit,
     Collection,
     CollectionStep,
+    Page,
 ]
 for model in LIBRARY_MODELS:
     signals.post_save.connect(announce_saved_change, sender=model, weak=False)

@@ -47,6 +47,7 @@ class PageSitemap(Sitemap):
             "resources:quote_list",
             "resources:topic_list",
             "resources:collection_list",
+            "resources:about",
         ]
 
     def location(self, item):

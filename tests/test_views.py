@@ -555,10 +555,11 @@ def test_the_sitemap_lists_public_pages(client, seed):
         assert f"<loc>http://testserver{path}</loc>" in xml
 
 
-def test_robots_txt_points_to_the_sitemap(client):
+def test_robots_txt_points_to_the_sitemap_and_names_no_admin_path(client, settings):
     text = client.get("/robots.txt").content.decode()
     assert "Sitemap: http://testserver/sitemap.xml" in text
-    assert "Disallow: /admin/" in text
+    # Naming the admin's path would tell everyone where it is (issue #11): it says noindex.
+    assert "admin" not in text.lower() and settings.ADMIN_PATH not in text
 
 
 # Query counts do not grow with the number of items ----------------------------------------

@@ -1,9 +1,10 @@
 """
-Topics, people and reading paths in the admin.
+Topics, people, reading paths and the site's own pages in the admin.
 
 What visitors see changes only through an editor: a curator may add these and change the
 ones visitors do not see yet (a topic or a person no published resource uses, a path that is
 not public), and only an editor makes a path public, features it or marks a topic sensitive.
+The site's pages ("About this library") are always seen: curators read them, editors write.
 """
 
 from django.contrib import admin, messages
@@ -13,7 +14,7 @@ from django.utils.html import format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from .. import workflow
-from ..models import Collection, CollectionStep, Creator, Resource, Topic
+from ..models import Collection, CollectionStep, Creator, Page, Resource, Topic
 from .history import ReadableHistory
 from .versions import VersionedAdmin
 
@@ -142,3 +143,29 @@ class CollectionAdmin(EditorGuard, VersionedAdmin, ReadableHistory, SimpleHistor
         return format_html_join(
             " → ", "{}", ((step.resource.title,) for step in collection.steps.all())
         )
+
+
+@admin.register(Page)
+class PageAdmin(ReadableHistory, SimpleHistoryAdmin):
+    """The site ships each page with its address, so they are changed, never added or deleted
+    here (a footer links to each)."""
+
+    list_display = ["title", "address", "updated_at"]
+    fields = ["title", "address", "body"]
+    readonly_fields = ["address"]
+
+    @admin.display(description="address")
+    def address(self, page):
+        return page.get_absolute_url()
+
+    def has_view_permission(self, request, obj=None):
+        return workflow.can_publish(request.user) or super().has_view_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return workflow.can_publish(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

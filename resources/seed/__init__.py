@@ -11,14 +11,31 @@ from pathlib import Path
 from django.db import transaction
 
 from resources.imports import JsonlFile, import_lines
-from resources.models import Collection, CollectionStep, Creator, Resource, Topic
+from resources.models import Collection, CollectionStep, Creator, Page, Resource, Topic
 
 SEED_DIR = Path(__file__).resolve().parent
 
 
+def add_missing_pages(pages=None):
+    """Create each of the site's pages that the database lacks, with its shipped text; never
+    touch one that exists (an editor's words stay). `pages` is a manager of Page (post_migrate
+    passes a migration's). Returns how many were added."""
+    pages = pages if pages is not None else Page.objects
+    added = 0
+    for item in json.loads((SEED_DIR / "pages.json").read_text(encoding="utf-8")):
+        body = "\n\n".join(item["paragraphs"])
+        _, created = pages.get_or_create(
+            slug=item["slug"], defaults={"title": item["title"], "body": body}
+        )
+        added += created
+    return added
+
+
 @transaction.atomic
 def load_seed():
-    """Create or update the seed topics, resources and collections. Safe to run again."""
+    """Create or update the seed topics, resources and collections, and add the site's pages
+    that are missing. Safe to run again."""
+    add_missing_pages()
     for item in json.loads((SEED_DIR / "topics.json").read_text(encoding="utf-8")):
         Topic.objects.update_or_create(
             slug=item["slug"],

@@ -55,6 +55,18 @@ def crisis_support_text():
 
 
 @register.simple_tag
+def exit_page_url():
+    """Where "Exit this page" goes; empty when it is turned off."""
+    return settings.EXIT_PAGE_URL
+
+
+@register.simple_tag
+def page_cache_minutes():
+    """How long the server may keep a page it built, in whole minutes (at least 1)."""
+    return max(1, -(-settings.CACHE_MIDDLEWARE_SECONDS // 60))
+
+
+@register.simple_tag
 def crisis_lines():
     """settings.CRISIS_LINES, each with its `tel:` link, and `sms:` where it takes texts."""
     lines = []

@@ -2,15 +2,26 @@ import sys
 
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
+from ..models import Page
+
 
 def robots_txt(request):
+    # Nothing disallowed: naming the admin's path here would tell everyone where it is (it
+    # answers X-Robots-Tag: noindex instead), and the search pages say noindex themselves.
     sitemap_url = request.build_absolute_uri(reverse("sitemap"))
-    lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {sitemap_url}"]
+    lines = ["User-agent: *", "Disallow:", f"Sitemap: {sitemap_url}"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+def page(request, slug):
+    """One of the site's own pages (models.Page), in its own template if it has one."""
+    page = get_object_or_404(Page, slug=slug)
+    templates = [f"resources/page_{slug}.html", "resources/page.html"]
+    return render(request, templates, {"page": page})
 
 
 @never_cache

@@ -1,13 +1,15 @@
 from django.core.management.base import BaseCommand
 
 from resources.models import Resource
-from resources.seed import load_seed
+from resources.seed import add_missing_pages, load_seed
 
 
 class Command(BaseCommand):
     help = (
         "Load the seed library (topics, resources, the start-here collection) into an empty "
-        "database. With --force, also restore the seed items in a library that has content."
+        "database. With --force, also restore the seed items in a library that has content. "
+        "Either way, add the site's pages (About this library) where they are missing, "
+        "never over an editor's words."
     )
 
     def add_arguments(self, parser):
@@ -16,6 +18,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, force, **options):
+        added = add_missing_pages()
+        if added:
+            self.stdout.write(f"Site pages: {added} added.")
         count = Resource.objects.count()
         if count and not force:
             self.stdout.write(
