@@ -112,3 +112,60 @@ def test_the_session_cookie_is_secure_and_http_only(client, production):
     assert response.status_code == 302
     session = response.cookies["sessionid"]
     assert session["secure"] and session["httponly"]
+
+
+# Compression, methods, robots (issue #11) ------------------------------------------------------
+
+EVERY_PUBLIC_URL = [
+    *PUBLIC_PAGES[:-1],
+    "/about/",
+    "/feeds/latest/",
+    "/sitemap.xml",
+    "/robots.txt",
+    "/healthz/",
+]
+
+
+@pytest.mark.parametrize("url", ["/", "/resources/", "/books/the-examined-life/", "/about/"])
+def test_html_is_gzip_compressed_when_the_browser_asks(seed, client, url):
+    import gzip
+
+    plain = client.get(url)
+    assert "Content-Encoding" not in plain
+    compressed = client.get(url, headers={"accept-encoding": "gzip, deflate, br"})
+    assert compressed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in compressed["Vary"]
+    assert gzip.decompress(compressed.content) == plain.content
+    assert len(compressed.content) < len(plain.content) / 2
+
+
+def test_a_page_with_a_csrf_token_is_never_compressed(client):
+    """BREACH reads a secret out of compressed pages that also echo what a visitor sent: the
+    admin's pages (every one carries a token) are sent as they are."""
+    from django.urls import reverse
+
+    response = client.get(reverse("admin:login"), headers={"accept-encoding": "gzip"})
+    assert response.status_code == 200
+    assert "csrfmiddlewaretoken" in response.content.decode()
+    assert "Content-Encoding" not in response
+
+
+@pytest.mark.parametrize("method", ["TRACE", "OPTIONS"])
+@pytest.mark.parametrize("url", EVERY_PUBLIC_URL)
+def test_public_urls_refuse_trace_and_options(seed, client, method, url):
+    response = client.generic(method, url)
+    assert response.status_code == 405, (method, url)
+    assert response["Allow"] == "GET, HEAD"
+
+
+def test_head_still_works(seed, client):
+    assert client.head("/resources/").status_code == 200
+    assert client.head("/healthz/").status_code == 200
+
+
+def test_the_admin_asks_search_engines_not_to_index_it_wherever_it_lives(client):
+    from django.urls import reverse
+
+    for url in (reverse("admin:login"), reverse("admin:index")):
+        assert client.get(url)["X-Robots-Tag"] == "noindex, nofollow"
+    assert "X-Robots-Tag" not in client.get("/")

@@ -293,6 +293,13 @@ def test_snippets_highlight_the_words_and_escape_curator_text(client):
     assert "<script>x()" not in response.text
 
 
+def test_a_highlight_marks_the_word_and_not_the_punctuation_around_it(client):
+    """On both engines (PostgreSQL's ts_headline marks words only; SQLite's snippet agrees)."""
+    make_resource(title="Sessions", summary="Notes on loss: “grief,” then anger.")
+    response = client.get("/search/", {"q": "grief"})
+    assert "“<mark>grief</mark>,”" in response.text
+
+
 def test_a_quote_snippet_shows_its_words(client, seed):
     response = client.get("/search/", {"q": "emotional storm"})
     assert result_paths(response)[0] == "/quotes/bion-emotional-storm/"

@@ -243,6 +243,13 @@ def word_pattern(word):
     return r"\b" + re.escape(word)
 
 
+def marked(token):
+    """A matched word marked without the punctuation around it, as PostgreSQL's ts_headline
+    does: "“therapy,”" → "“" + the marked "therapy" + ",”"."""
+    lead, word, trail = re.fullmatch(r"(\W*)(.*?)(\W*)", token).groups()
+    return f"{lead}{START_MARK}{word}{STOP_MARK}{trail}" if word else token
+
+
 def simple_snippet(resource, terms, words=30):
     """About `words` words of the resource's text around the first match, matches marked."""
     texts = [resource.quote_text, resource.summary, resource.transcript]
@@ -261,7 +268,7 @@ def simple_snippet(resource, terms, words=30):
     shown = []
     for i in range(start, min(len(tokens), start + words)):
         token = tokens[i]
-        shown.append(f"{START_MARK}{token}{STOP_MARK}" if i in hits else token)
+        shown.append(marked(token) if i in hits else token)
     prefix = "… " if start > 0 else ""
     suffix = " …" if start + words < len(tokens) else ""
     return prefix + " ".join(shown) + suffix
