@@ -30,6 +30,9 @@ PAGES = [
     "/people/irvin-d-yalom/",
     "/collections/",
     "/collections/start-here/",
+    "/search/",
+    "/search/?q=therapy",
+    "/about/",
     "/no-such-page/",
 ]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
