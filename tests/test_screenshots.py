@@ -19,6 +19,7 @@ PAGES = {
     "quote": "/quotes/rilke-unspeakably-alone/",
     "topic": "/topics/the-therapeutic-relationship/",
     "collection": "/collections/start-here/",
+    "about": "/about/",
 }
 SIZES = [(375, 812), (1280, 900)]  # a phone and a desktop
 
