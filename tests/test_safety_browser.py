@@ -140,3 +140,32 @@ def test_search_highlights_are_a_soft_wash_on_the_word(seed, page, scheme):
     assert mark.evaluate("m => getComputedStyle(m).color") == mark.evaluate(
         "m => getComputedStyle(m.parentElement).color"
     )
+
+
+def test_an_editor_changes_the_about_page_in_an_accessible_form(page, live_server, roles):
+    from django.contrib.auth.models import Group, User
+
+    from resources.models import Page
+
+    password = "a-long-and-right-password"
+    editor = User.objects.create_user("ada", password=password, is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    about = Page.objects.get(slug="about")
+    page.goto("/admin/login/")
+    page.get_by_label("Username").fill("ada")
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("heading", name="Curate the library").wait_for()
+    for width in (375, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        for path in ("/admin/resources/page/", f"/admin/resources/page/{about.pk}/change/"):
+            page.goto(path)
+            results = Axe().run(page)
+            assert results.violations_count == 0, (
+                f"{path} at {width}px\n{results.generate_report()}"
+            )
+    page.get_by_label("Body").fill("Run by the Test Clinic.\n\nWrite to us by post.")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.context.clear_cookies()
+    page.goto("/about/")
+    assert page.locator(".prose p").first.inner_text() == "Run by the Test Clinic."
