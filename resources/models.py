@@ -1071,7 +1071,8 @@ class Page(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    version = AutoIncVersionField(help_text=VERSION_HELP)
+    history = HistoricalRecords(excluded_fields=["updated_at", "version"])
 
     objects = LibraryQuerySet.as_manager()
 

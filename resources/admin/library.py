@@ -146,12 +146,12 @@ class CollectionAdmin(EditorGuard, VersionedAdmin, ReadableHistory, SimpleHistor
 
 
 @admin.register(Page)
-class PageAdmin(ReadableHistory, SimpleHistoryAdmin):
+class PageAdmin(VersionedAdmin, ReadableHistory, SimpleHistoryAdmin):
     """The site ships each page with its address, so they are changed, never added or deleted
     here (a footer links to each)."""
 
     list_display = ["title", "address", "updated_at"]
-    fields = ["title", "address", "body"]
+    fields = ["title", "address", "body", "version"]
     readonly_fields = ["address"]
 
     @admin.display(description="address")
