@@ -25,7 +25,7 @@ def grant_page_permissions(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('resources', '0017_reviewed_on'),
+        ('resources', '0019_topic_redirects'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
