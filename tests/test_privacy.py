@@ -142,13 +142,27 @@ def test_gunicorns_access_log_format_names_nothing_about_the_visitor():
         assert atom not in config["access_log_format"]
 
 
-def test_the_sites_scripts_store_nothing_and_send_nothing():
-    """What "What is kept about you" promises of the browser: nothing saved, nothing sent."""
+def test_the_sites_scripts_store_nothing_but_the_tabs_list_and_send_nothing():
+    """What "What is kept about you" promises of the browser: no cookie, nothing kept beyond
+    the tab (the list being gathered, in sessionStorage, which Exit this page clears), and
+    nothing sent anywhere by script."""
     for script in (ROOT / "static" / "js").glob("*.js"):
         text = script.read_text(encoding="utf-8")
-        for api in ("cookie", "localStorage", "sessionStorage", "indexedDB", "fetch(", "XMLHttp"):
+        for api in (
+            "document.cookie",
+            "localStorage.",
+            "indexedDB.",
+            "fetch(",
+            "XMLHttpRequest",
+            "sendBeacon",
+            "WebSocket",
+            "EventSource",
+        ):
             assert api not in text, (script.name, api)
-        assert "sendBeacon" not in text
+        if script.name not in ("list.js", "exit-page.js"):
+            assert "sessionStorage." not in text, script.name
+    exit_script = (ROOT / "static" / "js" / "exit-page.js").read_text(encoding="utf-8")
+    assert "sessionStorage.clear()" in exit_script
 
 
 @pytest.mark.django_db
@@ -158,7 +172,7 @@ def test_what_is_kept_is_said_on_the_about_page_and_linked_from_every_footer(cli
         html.index('id="what-is-kept"') : html.index("</section>", html.index("what-is-kept"))
     ]
     assert "do not record your IP address, what you searched for" in kept
-    assert "sets no cookie" in kept and "saves nothing in your browser’s storage" in kept
+    assert "this site sets no cookie" in kept and "kept only in this browser tab" in kept
     assert "your browser asks no other site for anything" in kept
     assert (
         '<a href="/about/#what-is-kept">What is kept about you</a>'

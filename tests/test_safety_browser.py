@@ -60,11 +60,15 @@ def test_help_opens_in_place_with_numbers_big_enough_to_tap(seed, page):
 def test_the_exit_button_leaves_and_back_does_not_return(seed, page, neutral_site):
     page.goto("/")
     page.goto("/books/loves-executioner/")
+    page.get_by_role("link", name="Add to your list").click()
+    assert page.evaluate("sessionStorage.getItem('library-list')") == "book:loves-executioner"
     page.get_by_role("link", name="Exit this page").click()
     page.wait_for_url(EXIT_URL)
     page.go_back()
     page.wait_for_load_state()
     assert page.url.endswith("/") and "loves-executioner" not in page.url
+    # The list gathered in the tab went with the page: nothing to find if the tab comes back.
+    assert page.evaluate("sessionStorage.getItem('library-list')") is None
 
 
 def test_shift_pressed_three_times_leaves_and_back_does_not_return(seed, page, neutral_site):

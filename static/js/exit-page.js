@@ -33,6 +33,10 @@
   function leave(event) {
     if (event) event.preventDefault();
     show(0, "");
+    // The list being gathered in this tab (list.js) is a trace of what was read: gone too.
+    try {
+      window.sessionStorage.clear();
+    } catch (error) { /* storage refused: there is nothing in it */ }
     // Hide the page while the other one loads, and the site's name from the tab.
     document.documentElement.classList.add("exiting");
     document.title = "Loading";
