@@ -34,6 +34,8 @@ PAGE_TYPES = [
     "/search/",
     "/search/?q=grief",
     "/about/",
+    "/books/the-examined-life/?path=start-here",
+    "/list/?items=book:the-examined-life",
 ]
 ERROR_TEMPLATES = ["400.html", "403.html", "404.html", "500.html", "503.html"]
 EXIT = 'href="https://www.wikipedia.org/" rel="nofollow noreferrer" data-exit-page'

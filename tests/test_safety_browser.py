@@ -34,7 +34,11 @@ def neutral_site(page):
 def test_on_a_phone_every_pages_heading_starts_in_the_top_third(seed, page):
     page.set_viewport_size(PHONE)
     problems = []
-    for path in [p for p in PAGES if p != "/videos/a-therapist-talks/"]:
+    steps_and_lists = [
+        "/books/the-examined-life/?path=start-here",
+        "/list/?items=book:the-examined-life",
+    ]
+    for path in [*[p for p in PAGES if p != "/videos/a-therapist-talks/"], *steps_and_lists]:
         page.goto(path)
         top = page.locator("h1").bounding_box()["y"]
         if top > TOP_THIRD:
