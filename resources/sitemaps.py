@@ -48,6 +48,7 @@ class PageSitemap(Sitemap):
             "resources:topic_list",
             "resources:collection_list",
             "resources:about",
+            "resources:finding_a_therapist",
         ]
 
     def location(self, item):

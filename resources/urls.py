@@ -27,6 +27,12 @@ urlpatterns = [
     path("list/", safe(your_list.your_list), name="your_list"),
     # The site's own pages (models.Page): each address is here, its words in the admin.
     path("about/", safe(site.page), {"slug": "about"}, name="about"),
+    path(
+        "finding-a-therapist/",
+        safe(site.page),
+        {"slug": "finding-a-therapist"},
+        name="finding_a_therapist",
+    ),
 ]
 
 for kind in Kind:

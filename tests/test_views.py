@@ -698,3 +698,12 @@ def test_the_seeds_people_have_short_bios_and_the_path_starts_with_a_step_to_rea
     )
     first = Collection.objects.get(slug="start-here").steps.first().resource
     assert first.kind == "quote"  # its words are on its own page
+
+
+def test_finding_a_therapist_is_general_guidance_linked_from_the_about_page(client, seed):
+    page = client.get("/finding-a-therapist/")
+    html = page.content.decode()
+    assert page.status_code == 200 and "What to ask in a first call" in html
+    assert "have not yet listed the directories and services near you" in html  # none invented
+    assert 'href="tel:' in html
+    assert 'href="/finding-a-therapist/"' in client.get("/about/").content.decode()
