@@ -170,7 +170,7 @@ def test_load_seed_adds_a_missing_page_and_never_overwrites_an_editors_words(see
     assert Page.objects.get(slug="about").body == "Our own words."
     Page.objects.all().delete()
     call_command("load_seed")  # a library that has content still gets its pages
-    assert "Site pages: 1 added." in capsys.readouterr().out
+    assert "Site pages: 2 added." in capsys.readouterr().out  # About, Finding a therapist
     assert "not medical" not in Page.objects.get(slug="about").body  # that part is the code's
     assert Page.objects.get(slug="about").title == "About this library"
 
